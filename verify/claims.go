@@ -1,0 +1,134 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/jwtguard/jwtguard/claims"
+)
+
+// carrier is claims.Carrier: a claims type that exposes its embedded
+// registered claims, so they are read without decoding the payload twice.
+type carrier = claims.Carrier
+
+// decodeClaims decodes the payload into a new C and runs every claim check.
+// It runs only after the signature has been verified.
+func (v *Verifier[C]) decodeClaims(ctx context.Context, seg string) (*C, error) {
+	// A fresh buffer on purpose: decoded claims may refer to it, so it is
+	// never reused across tokens.
+	raw, err := decodeSegment(nil, seg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDepth(raw); err != nil {
+		return nil, err
+	}
+	c := new(C)
+	if err := json.Unmarshal(raw, c); err != nil {
+		return nil, jsonError(err, "claims")
+	}
+	var reg *claims.Registered
+	if v.carrier {
+		reg = any(c).(carrier).RegisteredClaims()
+	} else {
+		reg = new(claims.Registered)
+		if err := json.Unmarshal(raw, reg); err != nil {
+			return nil, jsonError(err, "claims")
+		}
+	}
+	if err := v.s.checkRegistered(reg); err != nil {
+		return nil, err
+	}
+	if len(v.s.required) > 0 {
+		if err := requireClaims(raw, v.s.required); err != nil {
+			return nil, err
+		}
+	}
+	if v.validates {
+		if err := any(c).(validator).Validate(ctx); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrClaims, err)
+		}
+	}
+	for _, f := range v.s.validators {
+		if err := f(ctx, c); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrClaims, err)
+		}
+	}
+	return c, nil
+}
+
+// checkRegistered applies the time, issuer and audience rules.
+func (s *settings[C]) checkRegistered(r *claims.Registered) error {
+	now := s.now()
+	if r.ExpiresAt.IsZero() {
+		if !s.allowNoExp {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, "exp")
+		}
+	} else if !now.Before(r.ExpiresAt.Add(s.leeway)) {
+		return ErrExpired
+	}
+	if !r.NotBefore.IsZero() && now.Before(r.NotBefore.Add(-s.leeway)) {
+		return ErrNotYetValid
+	}
+	if !r.IssuedAt.IsZero() && now.Before(r.IssuedAt.Add(-s.leeway)) {
+		return ErrIssuedInFuture
+	}
+	if s.maxAge > 0 {
+		if r.IssuedAt.IsZero() {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, "iat")
+		}
+		if now.After(r.IssuedAt.Add(s.maxAge + s.leeway)) {
+			return ErrTooOld
+		}
+	}
+	if !s.skipIss {
+		if r.Issuer == "" {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, "iss")
+		}
+		if !slices.Contains(s.issuers, r.Issuer) {
+			return fmt.Errorf("%w: %q", ErrIssuer, printable(r.Issuer))
+		}
+	}
+	if !s.skipAud {
+		if len(r.Audience) == 0 {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, "aud")
+		}
+		if !slices.ContainsFunc(r.Audience, func(a string) bool { return slices.Contains(s.audiences, a) }) {
+			return ErrAudience
+		}
+	}
+	return nil
+}
+
+// requireClaims checks that every name in want is a top-level member of
+// the claims object.
+func requireClaims(raw []byte, want []string) error {
+	found := make([]bool, len(want))
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return fmt.Errorf("%w: claims are not a JSON object", ErrClaims)
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return jsonError(err, "claims")
+		}
+		if i := slices.Index(want, tok.String()); i >= 0 {
+			found[i] = true
+		}
+		if err := dec.SkipValue(); err != nil {
+			return jsonError(err, "claims")
+		}
+	}
+	for i, ok := range found {
+		if !ok {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, want[i])
+		}
+	}
+	return nil
+}

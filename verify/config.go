@@ -1,0 +1,220 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jwtguard/jwtguard/internal/jose"
+	"github.com/jwtguard/jwtguard/keysource"
+)
+
+// Defaults applied by New to zero fields of Config.
+const (
+	// DefaultLeeway is the clock skew tolerated on exp, nbf and iat.
+	DefaultLeeway = 60 * time.Second
+	// DefaultMaxTokenBytes is the longest token accepted, 16 KiB.
+	DefaultMaxTokenBytes = 16 << 10
+)
+
+// DefaultTokenTypes are the "typ" header values accepted when
+// Config.TokenTypes is nil: absent, "JWT", and the access-token type of
+// RFC 9068 with or without its "application/" prefix.
+var DefaultTokenTypes = []string{"", "JWT", "at+jwt", "application/at+jwt"}
+
+// Config configures a Verifier. C is the claims type the payload decodes
+// into; it is usually a struct that embeds claims.Registered (claims.Keycloak,
+// or a caller's own), or claims.Map.
+type Config[C any] struct {
+	// Keys supplies the verification keys. Required.
+	Keys keysource.Source
+
+	// Algorithms is the allow-list of JWS algorithms, e.g. {"RS256"}.
+	// Required and non-empty; "none" and unknown names are refused by New.
+	// A token's "alg" must be in it and must also fit the key (type, curve,
+	// and the key's own "alg" when it has one).
+	Algorithms []string
+
+	// Issuers lists the accepted "iss" values, compared exactly. Required
+	// unless InsecureSkipIssuerCheck is set.
+	Issuers []string
+
+	// Audiences lists the accepted audiences: the token is accepted when one
+	// of its "aud" values is in the list. Required unless
+	// InsecureSkipAudienceCheck is set.
+	Audiences []string
+
+	// Leeway is the clock skew tolerated on exp, nbf and iat. If zero,
+	// DefaultLeeway (60 s). A negative value means no leeway at all.
+	Leeway time.Duration
+
+	// Now returns the current time. If nil, time.Now.
+	Now func() time.Time
+
+	// TokenTypes lists the accepted "typ" header values; "" stands for an
+	// absent typ. Comparison ignores case and an "application/" prefix, as
+	// RFC 7515 section 4.1.9 recommends. If nil, DefaultTokenTypes.
+	TokenTypes []string
+
+	// MaxTokenBytes is the longest token accepted. If zero,
+	// DefaultMaxTokenBytes (16 KiB).
+	MaxTokenBytes int
+
+	// MaxAge, when positive, refuses tokens whose "iat" is older than MaxAge
+	// (plus Leeway), and requires "iat". If zero, iat age is not limited.
+	MaxAge time.Duration
+
+	// RequiredClaims names top-level claims that must be present (with any
+	// value, null included) in addition to exp, iss and aud.
+	RequiredClaims []string
+
+	// Validators run, in order, after every other check has passed. An
+	// error fails the token with ErrClaims (the validator's error stays in
+	// the chain). A claims type with a method Validate(context.Context)
+	// error is validated the same way, before these.
+	Validators []func(ctx context.Context, claims *C) error
+
+	// InsecureSkipIssuerCheck accepts any "iss". Only for tokens whose
+	// issuer is implied by the keys alone.
+	InsecureSkipIssuerCheck bool
+
+	// InsecureSkipAudienceCheck accepts any "aud", or none. Keycloak access
+	// tokens often carry only "account" or no aud at all; prefer checking
+	// "azp" then.
+	InsecureSkipAudienceCheck bool
+
+	// InsecureAllowMissingExpiry accepts tokens without "exp". Such tokens
+	// never expire; do not set this for bearer tokens.
+	InsecureAllowMissingExpiry bool
+}
+
+// settings is Config after defaults and validation, in the forms the hot
+// path wants.
+type settings[C any] struct {
+	keys       keysource.Source
+	algs       uint32 // bit jose.Alg set when allowed
+	issuers    []string
+	audiences  []string
+	leeway     time.Duration
+	now        func() time.Time
+	types      []string // normalized
+	maxBytes   int
+	maxAge     time.Duration
+	required   []string
+	validators []func(context.Context, *C) error
+	skipIss    bool
+	skipAud    bool
+	allowNoExp bool
+}
+
+func (c *Config[C]) settings() (*settings[C], error) {
+	if c.Keys == nil {
+		return nil, errors.New("verify: Config.Keys is required")
+	}
+	s := &settings[C]{
+		keys:       c.Keys,
+		issuers:    append([]string(nil), c.Issuers...),
+		audiences:  append([]string(nil), c.Audiences...),
+		leeway:     c.Leeway,
+		now:        c.Now,
+		maxBytes:   c.MaxTokenBytes,
+		maxAge:     c.MaxAge,
+		required:   append([]string(nil), c.RequiredClaims...),
+		validators: append([]func(context.Context, *C) error(nil), c.Validators...),
+		skipIss:    c.InsecureSkipIssuerCheck,
+		skipAud:    c.InsecureSkipAudienceCheck,
+		allowNoExp: c.InsecureAllowMissingExpiry,
+	}
+	if len(c.Algorithms) == 0 {
+		return nil, errors.New("verify: Config.Algorithms must list at least one algorithm")
+	}
+	sym, asym := false, false
+	for _, name := range c.Algorithms {
+		a, ok := jose.ParseAlg(name)
+		if !ok {
+			if strings.EqualFold(name, "none") {
+				return nil, errors.New(`verify: algorithm "none" is never accepted`)
+			}
+			return nil, fmt.Errorf("verify: unsupported algorithm %q", name)
+		}
+		s.algs |= 1 << a
+		if a.Symmetric() {
+			sym = true
+		} else {
+			asym = true
+		}
+	}
+	if sym && asym {
+		// A key source never mixes the two, so a mixed list only widens what
+		// an attacker may try (the RS256 → HS256 confusion).
+		return nil, errors.New("verify: Config.Algorithms mixes HMAC and asymmetric algorithms")
+	}
+	for _, iss := range s.issuers {
+		if iss == "" {
+			return nil, errors.New("verify: Config.Issuers holds an empty issuer")
+		}
+	}
+	if len(s.issuers) == 0 && !s.skipIss {
+		return nil, errors.New("verify: Config.Issuers is required (or set InsecureSkipIssuerCheck)")
+	}
+	for _, aud := range s.audiences {
+		if aud == "" {
+			return nil, errors.New("verify: Config.Audiences holds an empty audience")
+		}
+	}
+	if len(s.audiences) == 0 && !s.skipAud {
+		return nil, errors.New("verify: Config.Audiences is required (or set InsecureSkipAudienceCheck)")
+	}
+	switch {
+	case s.leeway == 0:
+		s.leeway = DefaultLeeway
+	case s.leeway < 0:
+		s.leeway = 0
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.maxBytes == 0 {
+		s.maxBytes = DefaultMaxTokenBytes
+	}
+	if s.maxBytes < 0 {
+		return nil, errors.New("verify: Config.MaxTokenBytes is negative")
+	}
+	if s.maxAge < 0 {
+		return nil, errors.New("verify: Config.MaxAge is negative")
+	}
+	types := c.TokenTypes
+	if types == nil {
+		types = DefaultTokenTypes
+	}
+	for _, t := range types {
+		s.types = append(s.types, normalizeType(t))
+	}
+	for _, name := range s.required {
+		if name == "" {
+			return nil, errors.New("verify: Config.RequiredClaims holds an empty name")
+		}
+	}
+	return s, nil
+}
+
+// normalizeType lower-cases a typ value and drops an "application/" prefix.
+func normalizeType(t string) string {
+	t = strings.ToLower(t)
+	return strings.TrimPrefix(t, "application/")
+}
+
+func (s *settings[C]) typeAllowed(typ string) bool {
+	const prefix = "application/"
+	if len(typ) > len(prefix) && strings.EqualFold(typ[:len(prefix)], prefix) {
+		typ = typ[len(prefix):]
+	}
+	for _, t := range s.types {
+		if strings.EqualFold(t, typ) {
+			return true
+		}
+	}
+	return false
+}

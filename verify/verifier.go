@@ -1,0 +1,263 @@
+package verify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jwtguard/jwtguard/internal/jose"
+	"github.com/jwtguard/jwtguard/keysource"
+)
+
+// Verifier checks compact JWS tokens and decodes their claims into C. It is
+// safe for concurrent use; build one with New and share it.
+type Verifier[C any] struct {
+	s *settings[C]
+	// carrier is true when *C implements claims.Carrier, so the registered
+	// claims are read from the decoded value instead of a second decode.
+	carrier bool
+	// validates is true when *C has Validate(context.Context) error.
+	validates bool
+}
+
+// New checks cfg and returns a Verifier. It fails when Keys or Algorithms
+// is missing, an algorithm is "none", unknown, or HMAC and asymmetric
+// algorithms are mixed, or Issuers or Audiences is empty without the
+// matching Insecure option.
+func New[C any](cfg Config[C]) (*Verifier[C], error) {
+	s, err := cfg.settings()
+	if err != nil {
+		return nil, err
+	}
+	v := &Verifier[C]{s: s}
+	_, v.carrier = any(new(C)).(carrier)
+	_, v.validates = any(new(C)).(validator)
+	return v, nil
+}
+
+type validator interface {
+	Validate(context.Context) error
+}
+
+// Header is the part of a verified token's JOSE header that a caller may
+// want to see.
+type Header struct {
+	// Alg is the signature algorithm, e.g. "RS256".
+	Alg string
+	// KeyID is the "kid" member ("" when absent).
+	KeyID string
+	// Type is the "typ" member ("" when absent).
+	Type string
+	// ContentType is the "cty" member ("" when absent).
+	ContentType string
+	// Raw is the decoded header JSON.
+	Raw []byte
+}
+
+// Signed is the result of VerifySignature: a token whose structure, header
+// policy, key and signature have been checked, and whose claims have not.
+type Signed struct {
+	Header Header
+	// Payload is the decoded payload. It need not be JSON.
+	Payload []byte
+	// Key is the key that verified the signature.
+	Key *keysource.Key
+}
+
+// VerifySignature checks a token's structure, header policy, key and
+// signature, and nothing else: no claim is read or checked and the payload
+// need not be JSON. Use Verify to accept a token.
+func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signed, error) {
+	c, h, rawHeader, err := v.parse(token)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	key, err := v.checkSignature(ctx, c, h)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	payload, err := decodeSegment(nil, c.payload)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return &Signed{
+		Header:  Header{Alg: h.Alg, KeyID: h.Kid, Type: h.Typ, ContentType: h.Cty, Raw: rawHeader},
+		Payload: payload,
+		Key:     key,
+	}, nil
+}
+
+// Verify checks a token completely and returns its claims: shape and size,
+// header policy (alg allowed and fitting the key, no "crit", no keys in the
+// header, typ), key, signature, then the claims (exp, nbf, iat, iss, aud,
+// required claims, Validate, Validators). Cheap checks come first; a token
+// that fails them never causes a key fetch. The error is an *Error wrapping
+// one of the package's sentinel errors.
+func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
+	c, h, _, err := v.parse(token)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if _, err := v.checkSignature(ctx, c, h); err != nil {
+		return nil, wrap(err)
+	}
+	claims, err := v.decodeClaims(ctx, c.payload)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	return claims, nil
+}
+
+// parse runs every check that needs neither keys nor claims.
+func (v *Verifier[C]) parse(token string) (compact, header, []byte, error) {
+	c, err := splitCompact(token, v.s.maxBytes)
+	if err != nil {
+		return compact{}, header{}, nil, err
+	}
+	h, raw, err := decodeHeader(c.header)
+	if err != nil {
+		return compact{}, header{}, nil, err
+	}
+	alg, ok := jose.ParseAlg(h.Alg)
+	if !ok || v.s.algs&(1<<alg) == 0 {
+		return compact{}, header{}, nil, fmt.Errorf("%w: %q", ErrAlgorithm, printable(h.Alg))
+	}
+	if !v.s.typeAllowed(h.Typ) {
+		return compact{}, header{}, nil, fmt.Errorf("%w: %q", ErrTokenType, printable(h.Typ))
+	}
+	return c, h, raw, nil
+}
+
+// checkSignature finds the key and verifies the signature, asking the
+// source once for newer keys when the kid is unknown, or when keys without
+// kid all fail (a rotated PEM key).
+func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header) (*keysource.Key, error) {
+	alg, _ := jose.ParseAlg(h.Alg)
+	set, err := v.s.keys.Keys(ctx)
+	if err != nil {
+		return nil, keysError(ctx, err)
+	}
+	var sigBuf [512]byte
+	sig, err := decodeSegment(sigBuf[:0], c.signature)
+	if err != nil {
+		return nil, err
+	}
+	var candBuf [4]*keysource.Key
+	for attempt := 0; ; attempt++ {
+		cands, mismatch := set.Candidates(h.Kid, alg, candBuf[:0])
+		if mismatch {
+			return nil, fmt.Errorf("%w: key %q does not fit %s", ErrAlgorithm, printable(h.Kid), alg)
+		}
+		if len(cands) > 0 {
+			for _, k := range cands {
+				if jose.VerifySignature(alg, k.Material(), []byte(c.signingInput), sig) == nil {
+					return k, nil
+				}
+			}
+		}
+		if attempt > 0 {
+			break
+		}
+		hint := keysource.RefreshHint{Reason: keysource.RefreshUnknownKID, KID: h.Kid, Current: set}
+		if len(cands) > 0 {
+			// A kid that named its key settles the question: the signature
+			// is wrong. Keys without kid may have been rotated upstream.
+			if set.ByID(h.Kid) != nil {
+				return nil, ErrSignature
+			}
+			hint.Reason = keysource.RefreshSignature
+		}
+		next, err := v.s.keys.Refresh(ctx, hint)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, keysError(ctx, err)
+			}
+			next = nil
+		}
+		if next == nil || next == set {
+			if len(cands) > 0 {
+				return nil, ErrSignature
+			}
+			break
+		}
+		set = next
+	}
+	if h.Kid == "" {
+		return nil, fmt.Errorf("%w: no key fits %s", ErrUnknownKey, alg)
+	}
+	return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, printable(h.Kid))
+}
+
+// keysError maps a key source failure: a canceled or expired ctx stays
+// itself, anything else is ErrKeysUnavailable.
+func keysError(ctx context.Context, err error) error {
+	if ce := ctx.Err(); ce != nil {
+		return ce
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if errors.Is(err, keysource.ErrUnavailable) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrKeysUnavailable, err)
+}
+
+// printable shortens and sanitizes a token-supplied string for an error
+// message, so that logs cannot be flooded or forged through it.
+func printable(s string) string {
+	const max = 64
+	out := make([]byte, 0, min(len(s), max))
+	for i := 0; i < len(s) && len(out) < max; i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e {
+			c = '?'
+		}
+		out = append(out, c)
+	}
+	if len(s) > max {
+		out = append(out, "..."...)
+	}
+	return string(out)
+}
+
+// wrap turns a check's error into an *Error with the stable reason of the
+// sentinel it wraps.
+func wrap(err error) error {
+	return &Error{Reason: reasonOf(err), Err: err}
+}
+
+var reasons = []struct {
+	err    error
+	reason string
+}{
+	{ErrMalformed, ReasonMalformed},
+	{ErrJWE, ReasonMalformed},
+	{ErrJSONSerialization, ReasonMalformed},
+	{ErrAlgorithm, ReasonAlgorithm},
+	{ErrCritical, ReasonCritical},
+	{ErrHeaderKey, ReasonHeaderKey},
+	{ErrTokenType, ReasonTokenType},
+	{ErrUnknownKey, ReasonUnknownKey},
+	{ErrSignature, ReasonSignature},
+	{ErrKeysUnavailable, ReasonKeysUnavailable},
+	{ErrExpired, ReasonExpired},
+	{ErrNotYetValid, ReasonNotYetValid},
+	{ErrIssuedInFuture, ReasonIssuedInFuture},
+	{ErrTooOld, ReasonTooOld},
+	{ErrMissingClaim, ReasonMissingClaim},
+	{ErrIssuer, ReasonIssuer},
+	{ErrAudience, ReasonAudience},
+	{ErrClaims, ReasonClaims},
+	{context.Canceled, ReasonCanceled},
+	{context.DeadlineExceeded, ReasonCanceled},
+}
+
+func reasonOf(err error) string {
+	for _, r := range reasons {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
+	}
+	return "error"
+}
