@@ -1,0 +1,128 @@
+package middleware
+
+import (
+	"strings"
+
+	"github.com/jwtguard/jwtguard/claims"
+)
+
+// ScopeChecker is implemented by a claims type (through its pointer) whose
+// token grants OAuth 2.0 scopes. RequireScopes and RequireAnyScope use it
+// when Config.HasScope is nil.
+type ScopeChecker interface {
+	HasScope(scope string) bool
+}
+
+// RealmRoleChecker is implemented by a claims type (through its pointer)
+// whose token carries realm-wide roles. *claims.Keycloak implements it.
+// RequireRoles and RequireAnyRole use it when Config.HasRole is nil.
+type RealmRoleChecker interface {
+	HasRealmRole(role string) bool
+}
+
+// ClientRoleChecker is implemented by a claims type (through its pointer)
+// whose token carries roles per client. *claims.Keycloak implements it.
+// RequireClientRoles uses it when Config.HasRole is nil.
+type ClientRoleChecker interface {
+	HasClientRole(client, role string) bool
+}
+
+// scopeFunc returns the scope reader for C: the configured one, else the
+// ScopeChecker method, else a reader for the known claims types, else nil.
+func scopeFunc[C any](configured func(*C, string) bool) func(*C, string) bool {
+	if configured != nil {
+		return configured
+	}
+	switch any(new(C)).(type) {
+	case ScopeChecker:
+		return func(c *C, s string) bool { return any(c).(ScopeChecker).HasScope(s) }
+	case *claims.Keycloak:
+		return func(c *C, s string) bool { return any(c).(*claims.Keycloak).Scope.Has(s) }
+	case *claims.Map:
+		return func(c *C, s string) bool { return mapHasScope(*any(c).(*claims.Map), s) }
+	}
+	return nil
+}
+
+// roleFunc returns the role reader for C, as scopeFunc does for scopes. A
+// type with only one of the two role interfaces holds no role of the other
+// kind.
+func roleFunc[C any](configured func(*C, string, string) bool) func(*C, string, string) bool {
+	if configured != nil {
+		return configured
+	}
+	if _, ok := any(new(C)).(*claims.Map); ok {
+		return func(c *C, client, role string) bool { return mapHasRole(*any(c).(*claims.Map), client, role) }
+	}
+	_, realm := any(new(C)).(RealmRoleChecker)
+	_, client := any(new(C)).(ClientRoleChecker)
+	if !realm && !client {
+		return nil
+	}
+	return func(c *C, cl, role string) bool {
+		if cl == "" {
+			rc, ok := any(c).(RealmRoleChecker)
+			return ok && rc.HasRealmRole(role)
+		}
+		cc, ok := any(c).(ClientRoleChecker)
+		return ok && cc.HasClientRole(cl, role)
+	}
+}
+
+// mapHasScope reads the "scope" claim of untyped claims as claims.Scopes
+// decodes it: a string split on commas when it holds one, else on spaces,
+// or an array of strings.
+func mapHasScope(m claims.Map, want string) bool {
+	switch v := m["scope"].(type) {
+	case string:
+		sep := " "
+		if strings.IndexByte(v, ',') >= 0 {
+			sep = ","
+		} else {
+			v = strings.Map(func(r rune) rune {
+				if r == '\t' || r == '\n' || r == '\r' {
+					return ' '
+				}
+				return r
+			}, v)
+		}
+		for e := range strings.SplitSeq(v, sep) {
+			if strings.Trim(e, " \t\r\n") == want {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range v {
+			if s, ok := e.(string); ok && s == want {
+				return true
+			}
+		}
+	case []string:
+		for _, s := range v {
+			if s == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// mapHasRole reads Keycloak's realm_access.roles (client "") or
+// resource_access.<client>.roles from untyped claims.
+func mapHasRole(m claims.Map, client, want string) bool {
+	var holder any
+	if client == "" {
+		holder = m["realm_access"]
+	} else {
+		ra, _ := m["resource_access"].(map[string]any)
+		holder = ra[client]
+	}
+	obj, _ := holder.(map[string]any)
+	roles, _ := claims.Map(obj).Strings("roles")
+	for _, r := range roles {
+		if r == want {
+			return true
+		}
+	}
+	return false
+}

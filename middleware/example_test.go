@@ -1,0 +1,126 @@
+package middleware_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/middleware"
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// exampleVerifier stands in for a *verify.Verifier[claims.Keycloak]: it
+// accepts the token "good" and says any other has expired.
+type exampleVerifier struct{}
+
+func (exampleVerifier) Verify(_ context.Context, token string) (*claims.Keycloak, error) {
+	if token != "good" {
+		return nil, &verify.Error{Reason: verify.ReasonExpired, Err: verify.ErrExpired}
+	}
+	return &claims.Keycloak{
+		Registered:  claims.Registered{Subject: "alice"},
+		Scope:       claims.Scopes{"reports:read"},
+		RealmAccess: claims.Roles{Roles: []string{"user"}},
+	}, nil
+}
+
+func show(h http.Handler, authorization string) {
+	req := httptest.NewRequest(http.MethodGet, "/reports", nil)
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	fmt.Println(strings.TrimSpace(fmt.Sprint(rec.Code, " ", rec.Header().Get("WWW-Authenticate"))))
+}
+
+func ExampleMiddleware_Handler() {
+	auth, err := middleware.New(middleware.Config[claims.Keycloak]{
+		Verifier: exampleVerifier{}, // usually a *verify.Verifier[claims.Keycloak]
+		Realm:    "reports",
+	})
+	if err != nil {
+		panic(err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /reports", func(w http.ResponseWriter, r *http.Request) {
+		c, _ := middleware.ClaimsFrom[claims.Keycloak](r.Context())
+		fmt.Println("handler sees", c.Subject)
+	})
+	h := auth.Handler(mux)
+
+	show(h, "Bearer good")
+	show(h, "")
+	show(h, "Bearer stale")
+	show(h, "Bearer two tokens")
+	// Output:
+	// handler sees alice
+	// 200
+	// 401 Bearer realm="reports"
+	// 401 Bearer realm="reports", error="invalid_token", error_description="expired"
+	// 400 Bearer realm="reports", error="invalid_request", error_description="malformed_request"
+}
+
+func ExampleRequireScopes() {
+	auth, _ := middleware.New(middleware.Config[claims.Keycloak]{Verifier: exampleVerifier{}})
+	ok := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+
+	show(auth.Handler(middleware.RequireScopes("reports:read")(ok)), "Bearer good")
+	show(auth.Handler(middleware.RequireScopes("reports:write")(ok)), "Bearer good")
+	show(auth.Handler(middleware.RequireRoles("admin")(ok)), "Bearer good")
+	// Output:
+	// 200
+	// 403 Bearer realm="api", error="insufficient_scope", error_description="missing_scope", scope="reports:write"
+	// 403 Bearer realm="api", error="insufficient_scope", error_description="missing_role"
+}
+
+func ExampleConfig_statusByReason() {
+	// Ansira's clients expect 403 for an expired token.
+	auth, _ := middleware.New(middleware.Config[claims.Keycloak]{
+		Verifier:       exampleVerifier{},
+		StatusByReason: map[string]int{verify.ReasonExpired: http.StatusForbidden},
+	})
+	show(auth.Handler(http.NotFoundHandler()), "Bearer stale")
+	// Output:
+	// 403 Bearer realm="api", error="invalid_token", error_description="expired"
+}
+
+func ExampleHeader() {
+	// EPR sends the bare token in x-access-token.
+	auth, _ := middleware.New(middleware.Config[claims.Keycloak]{
+		Verifier:   exampleVerifier{},
+		Extractors: []middleware.Extractor{middleware.BearerHeader(), middleware.Header("x-access-token")},
+	})
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("x-access-token", "good")
+	rec := httptest.NewRecorder()
+	auth.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, _ := middleware.TokenFrom(r.Context())
+		fmt.Println("token length", len(tok))
+	})).ServeHTTP(rec, req)
+	fmt.Println(rec.Code)
+	// Output:
+	// token length 4
+	// 200
+}
+
+func ExampleWriteError() {
+	rec := httptest.NewRecorder()
+	middleware.WriteError(rec, "api", &middleware.Error{
+		Status: http.StatusUnauthorized,
+		Code:   middleware.CodeInvalidToken,
+		Reason: verify.ReasonSignature,
+	})
+	fmt.Println(rec.Code)
+	fmt.Println(rec.Header().Get("WWW-Authenticate"))
+	fmt.Println(rec.Header().Get("Content-Type"))
+	fmt.Print(rec.Body.String())
+	// Output:
+	// 401
+	// Bearer realm="api", error="invalid_token", error_description="signature"
+	// application/problem+json
+	// {"type":"about:blank","title":"Unauthorized","status":401,"detail":"The access token's signature is invalid.","reason":"signature","error":"invalid_token"}
+}

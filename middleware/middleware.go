@@ -1,0 +1,178 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// Middleware authenticates requests with bearer tokens. Build it once with
+// New and share it; it is safe for concurrent use. Its Handler method is
+// the func(http.Handler) http.Handler that routers take.
+type Middleware[C any] struct {
+	*shared
+	verifier Verifier[C]
+	hasScope func(*C, string) bool
+	hasRole  func(*C, string, string) bool
+}
+
+// New checks cfg and returns a Middleware. It fails when Verifier is nil,
+// Extractors is empty but not nil, holds a nil extractor or two built-in
+// extractors for the same place, Realm holds a character a quoted string
+// cannot, a StatusByReason status is not 4xx or 5xx, or RetryAfter is
+// negative.
+func New[C any](cfg Config[C]) (*Middleware[C], error) {
+	s, err := cfg.shared()
+	if err != nil {
+		return nil, err
+	}
+	return &Middleware[C]{
+		shared:   s,
+		verifier: cfg.Verifier,
+		hasScope: scopeFunc(cfg.HasScope),
+		hasRole:  roleFunc(cfg.HasRole),
+	}, nil
+}
+
+// Handler returns next behind the middleware: a request goes on to next
+// only when its token is verified (or, in optional mode, when it carries
+// none), with the claims and the token in its context (ClaimsFrom,
+// TokenFrom). Any other request is answered here:
+//
+//	no token                            401, WWW-Authenticate: Bearer realm="..."
+//	two tokens, a malformed credential  400, error="invalid_request"
+//	the verifier refuses the token      401, error="invalid_token", error_description="<reason>"
+//	keys unavailable, context canceled  503, Retry-After
+//
+// with an application/problem+json body (see WriteError), unless
+// Config.ErrorHandler or Config.StatusByReason say otherwise.
+func (m *Middleware[C]) Handler(next http.Handler) http.Handler {
+	if next == nil {
+		panic("middleware: Handler(nil)")
+	}
+	return &handler[C]{m: m, next: next}
+}
+
+type handler[C any] struct {
+	m    *Middleware[C]
+	next http.Handler
+}
+
+func (h *handler[C]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	m := h.m
+	if m.preflight && isPreflight(r) {
+		m.report(r, Outcome{Decision: Preflight})
+		h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, &anonymous{s: m.shared, bypass: true})))
+		return
+	}
+	token, err := m.extract(r)
+	if err != nil {
+		reason := ReasonMalformedRequest
+		if errors.Is(err, ErrMultipleTokens) {
+			reason = ReasonMultipleTokens
+		} else if !errors.Is(err, ErrInvalidRequest) {
+			err = fmt.Errorf("%w: %w", ErrMalformedRequest, err)
+		}
+		m.deny(w, r, m.refusal(http.StatusBadRequest, CodeInvalidRequest, reason, err), "")
+		return
+	}
+	if token == "" {
+		if m.optional {
+			m.report(r, Outcome{Decision: Anonymous})
+			h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, &anonymous{s: m.shared})))
+			return
+		}
+		m.deny(w, r, m.refusal(http.StatusUnauthorized, "", ReasonNoToken, ErrNoToken), "")
+		return
+	}
+	claims, err := m.verifier.Verify(r.Context(), token)
+	if err != nil || claims == nil {
+		m.deny(w, r, m.tokenError(err), token)
+		return
+	}
+	p := &principal[C]{claims: claims, token: token, m: m}
+	m.report(r, Outcome{Decision: Allowed})
+	m.logAllowed(r)
+	h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+}
+
+// isPreflight reports whether r is a CORS preflight request.
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions &&
+		len(r.Header["Origin"]) > 0 &&
+		len(r.Header["Access-Control-Request-Method"]) > 0
+}
+
+// extract consults every extractor and returns the one token found.
+func (s *shared) extract(r *http.Request) (string, error) {
+	token := ""
+	for _, x := range s.extractors {
+		t, err := x.Extract(r)
+		if err != nil {
+			return "", err
+		}
+		if t == "" {
+			continue
+		}
+		if token != "" {
+			return "", fmt.Errorf("%w: tokens in more than one place", ErrMultipleTokens)
+		}
+		token = t
+	}
+	return token, nil
+}
+
+// errNoClaims stands for a verifier that returned neither claims nor error.
+var errNoClaims = errors.New("middleware: verifier returned no claims and no error")
+
+// tokenError maps a verifier's error to the refusal.
+func (s *shared) tokenError(err error) *Error {
+	if err == nil {
+		err = errNoClaims
+	}
+	switch {
+	case errors.Is(err, keysource.ErrUnavailable):
+		e := s.refusal(http.StatusServiceUnavailable, "", verify.ReasonKeysUnavailable, err)
+		e.RetryAfter = s.retryAfter
+		return e
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		e := s.refusal(http.StatusServiceUnavailable, "", verify.ReasonCanceled, err)
+		e.RetryAfter = s.retryAfter
+		return e
+	}
+	reason := verify.Reason(err)
+	if reason == "" || reason == "error" {
+		reason = ReasonRejected
+	}
+	return s.refusal(http.StatusUnauthorized, CodeInvalidToken, sanitize(reason), err)
+}
+
+// refusal builds an Error, applying Config.StatusByReason.
+func (s *shared) refusal(status int, code, reason string, err error) *Error {
+	if st, ok := s.statuses[reason]; ok {
+		status = st
+	}
+	return &Error{Status: status, Code: code, Reason: reason, Err: err}
+}
+
+// deny reports, logs and answers a refused request. token, when known, is
+// scrubbed from the logged error.
+func (s *shared) deny(w http.ResponseWriter, r *http.Request, e *Error, token string) {
+	s.report(r, Outcome{Decision: Denied, Status: e.Status, Reason: e.Reason, Err: e.Err})
+	s.logDenied(r, e, token)
+	if s.errorHandler != nil {
+		s.errorHandler(w, r, e)
+		return
+	}
+	WriteError(w, s.realm, e)
+}
+
+func (s *shared) report(r *http.Request, o Outcome) {
+	if s.onOutcome != nil {
+		s.onOutcome(r, o)
+	}
+}
