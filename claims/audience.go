@@ -67,9 +67,9 @@ func (a *Audience) UnmarshalJSON(b []byte) error {
 	return kindError(ErrInvalidAudience, b, "string or array of strings")
 }
 
-// MarshalJSON implements json.Marshaler: one recipient is written as a JSON
-// string, any other number as an array (nil as null, so an omitempty field
-// stays out of the output under both encoding/json and
+// MarshalJSON implements json.Marshaler: a single recipient is written as
+// a JSON string, none or several as an array, and nil as null (so an
+// omitempty field stays out of the output under both encoding/json and
 // github.com/go-json-experiment/json).
 func (a Audience) MarshalJSON() ([]byte, error) {
 	switch len(a) {

@@ -19,8 +19,8 @@ type Erply struct {
 	Registered
 
 	// ClientCode is the account (client code) the token is for, from the
-	// assumed claim clientCode. The verifier compares it with the expected
-	// account.
+	// assumed claim clientCode; it must match the account the service
+	// expects.
 	ClientCode string `json:"clientCode,omitempty"`
 	// Username is the user's name, from the assumed claim username.
 	Username string `json:"username,omitempty"`

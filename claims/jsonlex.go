@@ -247,7 +247,7 @@ func readStringArray(b []byte) ([]string, error) {
 		}
 		return []string{}, nil
 	}
-	list := make([]string, 0, 2)
+	list := make([]string, 0, 4)
 	for {
 		if len(b) == 0 || b[0] != '"' {
 			if k := kindOf(b); k != "" {
