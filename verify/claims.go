@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -18,19 +19,19 @@ type carrier = claims.Carrier
 
 // decodeClaims decodes the payload into a new C and runs every claim check.
 // It runs only after the signature has been verified.
-func (v *Verifier[C]) decodeClaims(ctx context.Context, seg string) (*C, error) {
+func (v *Verifier[C]) decodeClaims(ctx context.Context, seg string) (*C, *claims.Registered, error) {
 	// A fresh buffer on purpose: decoded claims may refer to it, so it is
 	// never reused across tokens.
 	raw, err := decodeSegment(nil, seg)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := checkDepth(raw); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	c := new(C)
 	if err := json.Unmarshal(raw, c); err != nil {
-		return nil, jsonError(err, "claims")
+		return nil, nil, jsonError(err, "claims")
 	}
 	var reg *claims.Registered
 	if v.carrier {
@@ -38,53 +39,42 @@ func (v *Verifier[C]) decodeClaims(ctx context.Context, seg string) (*C, error) 
 	} else {
 		reg = new(claims.Registered)
 		if err := json.Unmarshal(raw, reg); err != nil {
-			return nil, jsonError(err, "claims")
+			return nil, nil, jsonError(err, "claims")
 		}
 	}
 	if err := v.s.checkRegistered(reg); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if len(v.s.required) > 0 {
 		if err := requireClaims(raw, v.s.required); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
+	if err := v.validate(ctx, c); err != nil {
+		return nil, nil, err
+	}
+	return c, reg, nil
+}
+
+// validate runs the claims type's Validate method and the Validators.
+func (v *Verifier[C]) validate(ctx context.Context, c *C) error {
 	if v.validates {
 		if err := any(c).(validator).Validate(ctx); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrClaims, err)
+			return fmt.Errorf("%w: %w", ErrClaims, err)
 		}
 	}
 	for _, f := range v.s.validators {
 		if err := f(ctx, c); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrClaims, err)
+			return fmt.Errorf("%w: %w", ErrClaims, err)
 		}
 	}
-	return c, nil
+	return nil
 }
 
 // checkRegistered applies the time, issuer and audience rules.
 func (s *settings[C]) checkRegistered(r *claims.Registered) error {
-	now := s.now()
-	if r.ExpiresAt.IsZero() {
-		if !s.allowNoExp {
-			return fmt.Errorf("%w: %q", ErrMissingClaim, "exp")
-		}
-	} else if !now.Before(r.ExpiresAt.Add(s.leeway)) {
-		return ErrExpired
-	}
-	if !r.NotBefore.IsZero() && now.Before(r.NotBefore.Add(-s.leeway)) {
-		return ErrNotYetValid
-	}
-	if !r.IssuedAt.IsZero() && now.Before(r.IssuedAt.Add(-s.leeway)) {
-		return ErrIssuedInFuture
-	}
-	if s.maxAge > 0 {
-		if r.IssuedAt.IsZero() {
-			return fmt.Errorf("%w: %q", ErrMissingClaim, "iat")
-		}
-		if now.After(r.IssuedAt.Add(s.maxAge + s.leeway)) {
-			return ErrTooOld
-		}
+	if err := s.checkTimes(r.ExpiresAt.Time, r.NotBefore.Time, r.IssuedAt.Time); err != nil {
+		return err
 	}
 	if !s.skipIss {
 		if r.Issuer == "" {
@@ -100,6 +90,34 @@ func (s *settings[C]) checkRegistered(r *claims.Registered) error {
 		}
 		if !slices.ContainsFunc(r.Audience, func(a string) bool { return slices.Contains(s.audiences, a) }) {
 			return ErrAudience
+		}
+	}
+	return nil
+}
+
+// checkTimes applies the rules on exp, nbf and iat (zero when absent) to the
+// current time. A cache hit runs it again, since time has passed.
+func (s *settings[C]) checkTimes(exp, nbf, iat time.Time) error {
+	now := s.now()
+	if exp.IsZero() {
+		if !s.allowNoExp {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, "exp")
+		}
+	} else if !now.Before(exp.Add(s.leeway)) {
+		return ErrExpired
+	}
+	if !nbf.IsZero() && now.Before(nbf.Add(-s.leeway)) {
+		return ErrNotYetValid
+	}
+	if !iat.IsZero() && now.Before(iat.Add(-s.leeway)) {
+		return ErrIssuedInFuture
+	}
+	if s.maxAge > 0 {
+		if iat.IsZero() {
+			return fmt.Errorf("%w: %q", ErrMissingClaim, "iat")
+		}
+		if now.After(iat.Add(s.maxAge + s.leeway)) {
+			return ErrTooOld
 		}
 	}
 	return nil

@@ -76,6 +76,12 @@ type Config[C any] struct {
 	// error is validated the same way, before these.
 	Validators []func(ctx context.Context, claims *C) error
 
+	// CacheSize is how many verified tokens the Verifier remembers, so that a
+	// token presented again skips the signature check and the claims
+	// decoding (see Verify for what a hit still checks). If zero,
+	// DefaultCacheSize; a negative value turns the cache off.
+	CacheSize int
+
 	// InsecureSkipIssuerCheck accepts any "iss". Only for tokens whose
 	// issuer is implied by the keys alone.
 	InsecureSkipIssuerCheck bool
@@ -102,6 +108,7 @@ type settings[C any] struct {
 	types      []string // normalized
 	maxBytes   int
 	maxAge     time.Duration
+	cacheSize  int
 	required   []string
 	validators []func(context.Context, *C) error
 	skipIss    bool
@@ -121,6 +128,7 @@ func (c *Config[C]) settings() (*settings[C], error) {
 		now:        c.Now,
 		maxBytes:   c.MaxTokenBytes,
 		maxAge:     c.MaxAge,
+		cacheSize:  c.CacheSize,
 		required:   append([]string(nil), c.RequiredClaims...),
 		validators: append([]func(context.Context, *C) error(nil), c.Validators...),
 		skipIss:    c.InsecureSkipIssuerCheck,
@@ -181,6 +189,9 @@ func (c *Config[C]) settings() (*settings[C], error) {
 	}
 	if s.maxBytes < 0 {
 		return nil, errors.New("verify: Config.MaxTokenBytes is negative")
+	}
+	if s.cacheSize == 0 {
+		s.cacheSize = DefaultCacheSize
 	}
 	if s.maxAge < 0 {
 		return nil, errors.New("verify: Config.MaxAge is negative")

@@ -1,9 +1,11 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jwtguard/jwtguard/internal/jose"
 	"github.com/jwtguard/jwtguard/keysource"
@@ -18,6 +20,11 @@ type Verifier[C any] struct {
 	carrier bool
 	// validates is true when *C has Validate(context.Context) error.
 	validates bool
+	// cache holds verified tokens; nil when off.
+	cache *tokenCache[C]
+	// headers remembers decoded headers that passed the policy and led to a
+	// verified signature.
+	headers headerCache
 }
 
 // New checks cfg and returns a Verifier. It fails when Keys or Algorithms
@@ -32,6 +39,9 @@ func New[C any](cfg Config[C]) (*Verifier[C], error) {
 	v := &Verifier[C]{s: s}
 	_, v.carrier = any(new(C)).(carrier)
 	_, v.validates = any(new(C)).(validator)
+	if s.cacheSize > 0 {
+		v.cache = newTokenCache[C](s.cacheSize)
+	}
 	return v, nil
 }
 
@@ -76,12 +86,13 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 	if err != nil {
 		return nil, wrap(err)
 	}
+	v.headers.put(c.header, h, rawHeader)
 	payload, err := decodeSegment(nil, c.payload)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	return &Signed{
-		Header:  Header{Alg: h.Alg, KeyID: h.Kid, Type: h.Typ, ContentType: h.Cty, Raw: rawHeader},
+		Header:  Header{Alg: h.Alg, KeyID: h.Kid, Type: h.Typ, ContentType: h.Cty, Raw: bytes.Clone(rawHeader)},
 		Payload: payload,
 		Key:     key,
 	}, nil
@@ -93,26 +104,85 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // required claims, Validate, Validators). Cheap checks come first; a token
 // that fails them never causes a key fetch. The error is an *Error wrapping
 // one of the package's sentinel errors.
+//
+// Every call returns a new *C. With the cache on (see Config.CacheSize), a
+// token verified before is answered from memory: the key that verified it
+// must still be in the key source, and exp, nbf, iat, Validate and the
+// Validators are checked again. The *C is then a copy of the cached claims:
+// setting its fields never reaches the cache, but the slices and maps inside
+// are shared with it and with other calls for the same token, so treat them
+// as read-only (copy before modifying).
 func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
-	c, h, _, err := v.parse(token)
+	if v.cache != nil {
+		if e := v.cache.get(token); e != nil {
+			if c, err, ok := v.fromCache(ctx, token, e); ok {
+				return c, err
+			}
+		}
+	}
+	c, h, raw, err := v.parse(token)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if _, err := v.checkSignature(ctx, c, h); err != nil {
-		return nil, wrap(err)
-	}
-	claims, err := v.decodeClaims(ctx, c.payload)
+	key, err := v.checkSignature(ctx, c, h)
 	if err != nil {
 		return nil, wrap(err)
+	}
+	v.headers.put(c.header, h, raw)
+	claims, reg, err := v.decodeClaims(ctx, c.payload)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	if v.cache != nil {
+		master := new(C)
+		*master = *claims
+		v.cache.put(&cacheEntry[C]{
+			token:  strings.Clone(token),
+			claims: master,
+			key:    key,
+			exp:    reg.ExpiresAt.Time,
+			nbf:    reg.NotBefore.Time,
+			iat:    reg.IssuedAt.Time,
+		})
 	}
 	return claims, nil
 }
 
-// parse runs every check that needs neither keys nor claims.
+// fromCache answers a token found in the cache. ok is false when the entry
+// no longer stands (its key left the source) and the token must be verified
+// afresh.
+func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry[C]) (_ *C, _ error, ok bool) {
+	set, err := v.s.keys.Keys(ctx)
+	if err != nil {
+		return nil, wrap(keysError(ctx, err)), true
+	}
+	if !set.Contains(e.key) {
+		v.cache.remove(token)
+		return nil, nil, false
+	}
+	if err := v.s.checkTimes(e.exp, e.nbf, e.iat); err != nil {
+		if errors.Is(err, ErrExpired) || errors.Is(err, ErrTooOld) {
+			v.cache.remove(token)
+		}
+		return nil, wrap(err), true
+	}
+	out := new(C)
+	*out = *e.claims
+	if err := v.validate(ctx, out); err != nil {
+		return nil, wrap(err), true
+	}
+	return out, nil, true
+}
+
+// parse runs every check that needs neither keys nor claims. A header seen
+// before in a verified token is taken from the header cache.
 func (v *Verifier[C]) parse(token string) (compact, header, []byte, error) {
 	c, err := splitCompact(token, v.s.maxBytes)
 	if err != nil {
 		return compact{}, header{}, nil, err
+	}
+	if ch := v.headers.get(c.header); ch != nil {
+		return c, ch.h, ch.raw, nil
 	}
 	h, raw, err := decodeHeader(c.header)
 	if err != nil {
@@ -150,7 +220,7 @@ func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header) (
 		}
 		if len(cands) > 0 {
 			for _, k := range cands {
-				if jose.VerifySignature(alg, k.Material(), []byte(c.signingInput), sig) == nil {
+				if jose.VerifySignature(alg, k.Material(), c.signingInput, sig) == nil {
 					return k, nil
 				}
 			}

@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"hash"
+	"unsafe"
 )
 
 // ErrSignature is returned by VerifySignature when the signature does not
@@ -28,22 +29,25 @@ var pssOptions = rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash}
 // same primitives jwx's jwsbb building blocks reach, without the dispatch on
 // algorithm names and the allocations in between. Only the digest needs the
 // input, and it is computed on the stack.
-func VerifySignature(alg Alg, key any, signingInput, sig []byte) error {
+func VerifySignature(alg Alg, key any, signingInput string, sig []byte) error {
+	// The input is only read, never written or kept, so it is viewed as
+	// bytes without a copy.
+	in := unsafe.Slice(unsafe.StringData(signingInput), len(signingInput))
 	if !alg.Fits(key) {
 		return ErrKeyMismatch
 	}
 	switch alg {
 	case EdDSA:
-		if len(sig) != ed25519.SignatureSize || !ed25519.Verify(key.(ed25519.PublicKey), signingInput, sig) {
+		if len(sig) != ed25519.SignatureSize || !ed25519.Verify(key.(ed25519.PublicKey), in, sig) {
 			return ErrSignature
 		}
 		return nil
 	case HS256, HS384, HS512:
-		return verifyHMAC(alg, key.(HMACSecret), signingInput, sig)
+		return verifyHMAC(alg, key.(HMACSecret), in, sig)
 	}
 
 	var buf [sha512.Size]byte
-	digest := sum(alg.Hash(), signingInput, &buf)
+	digest := sum(alg.Hash(), in, &buf)
 	switch alg {
 	case RS256, RS384, RS512:
 		if rsa.VerifyPKCS1v15(key.(*rsa.PublicKey), alg.Hash(), digest, sig) != nil {

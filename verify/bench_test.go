@@ -1,0 +1,80 @@
+package verify_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"testing"
+	"time"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/internal/testkeys"
+	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// keycloakClaims is a Keycloak-sized access token body (about 700 bytes).
+func keycloakClaims() map[string]any {
+	return map[string]any{
+		"exp": testNow.Add(time.Hour).Unix(), "iat": testNow.Unix(), "nbf": 0, "auth_time": testNow.Unix(),
+		"jti": "b1f3c6a2-8d7e-4e8b-9c1a-2f7e5d3b9a10", "iss": testIssuer, "aud": []string{testAudience, "account"},
+		"sub": "f4a9c1d2-5b7e-4c3a-8e2f-1a6d9b0c7e34", "typ": "Bearer", "azp": "ea-api-edge",
+		"session_state": "7e1c9a2b-3d4f-4a5b-8c6d-9e0f1a2b3c4d", "sid": "7e1c9a2b-3d4f-4a5b-8c6d-9e0f1a2b3c4d", "acr": "1",
+		"allowed-origins": []string{"https://app.e-attestations.com"},
+		"realm_access":    map[string]any{"roles": []string{"offline_access", "uma_authorization", "default-roles-eat_realm"}},
+		"resource_access": map[string]any{"account": map[string]any{"roles": []string{"manage-account", "manage-account-links", "view-profile"}}},
+		"scope":           "openid profile email", "email_verified": true, "name": "Jeanne Martin",
+		"preferred_username": "jeanne.martin", "given_name": "Jeanne", "family_name": "Martin",
+		"email": "jeanne.martin@example.com", "account_ids": "118466",
+	}
+}
+
+func benchVerify(b *testing.B, alg string, priv any, pub any, algs []string) {
+	k, err := keysource.NewKey("k1", "", pub)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, err := keysource.NewStatic(k)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := verify.New(verify.Config[claims.Keycloak]{
+		Keys: src, Algorithms: algs, Issuers: []string{testIssuer}, Audiences: []string{testAudience},
+		Now: func() time.Time { return testNow },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := testkeys.SignClaims(b, alg, priv, map[string]any{"kid": "k1", "typ": "JWT"}, keycloakClaims())
+	ctx := context.Background()
+	if _, err := v.Verify(ctx, tok); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := v.Verify(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	rsaKey := testkeys.RSA2048(b)
+	ecKey := testkeys.P256(b)
+	edKey := testkeys.Ed25519(b)
+	b.Run("RS256", func(b *testing.B) {
+		benchVerify(b, "RS256", rsaKey, &rsaKey.PublicKey, []string{"RS256"})
+	})
+	b.Run("ES256", func(b *testing.B) {
+		benchVerify(b, "ES256", ecKey, &ecKey.PublicKey, []string{"ES256"})
+	})
+	b.Run("EdDSA", func(b *testing.B) {
+		benchVerify(b, "EdDSA", edKey, edKey.Public().(ed25519.PublicKey), []string{"EdDSA"})
+	})
+	b.Run("HS256", func(b *testing.B) {
+		benchVerify(b, "HS256", testkeys.HMAC(b), testkeys.HMAC(b), []string{"HS256"})
+	})
+	var _ = []any{(*rsa.PublicKey)(nil), (*ecdsa.PublicKey)(nil)}
+}

@@ -1,0 +1,86 @@
+package verify
+
+import (
+	"hash/maphash"
+	"sync"
+	"time"
+
+	"github.com/jwtguard/jwtguard/keysource"
+)
+
+// DefaultCacheSize is the number of verified tokens a Verifier remembers
+// when Config.CacheSize is zero.
+const DefaultCacheSize = 1024
+
+const cacheShards = 16
+
+// tokenCache remembers tokens that passed every check, so that a token seen
+// again skips the signature and the claims decoding. It is bounded, sharded
+// to keep lock contention low, keyed by a seeded hash of the token and
+// confirmed by comparing the whole token, so a hash collision can never
+// hand one token's claims to another.
+type tokenCache[C any] struct {
+	seed   maphash.Seed
+	perCap int
+	shards [cacheShards]cacheShard[C]
+}
+
+type cacheShard[C any] struct {
+	mu      sync.RWMutex
+	entries map[uint64]*cacheEntry[C]
+}
+
+// cacheEntry is immutable once stored.
+type cacheEntry[C any] struct {
+	token  string
+	claims *C // never handed out; Verify returns copies
+	key    *keysource.Key
+	// The time claims, re-checked on every hit (zero when absent).
+	exp, nbf, iat time.Time
+}
+
+func newTokenCache[C any](size int) *tokenCache[C] {
+	c := &tokenCache[C]{seed: maphash.MakeSeed(), perCap: max(1, size/cacheShards)}
+	for i := range c.shards {
+		c.shards[i].entries = make(map[uint64]*cacheEntry[C])
+	}
+	return c
+}
+
+func (c *tokenCache[C]) get(token string) *cacheEntry[C] {
+	h := maphash.String(c.seed, token)
+	s := &c.shards[h%cacheShards]
+	s.mu.RLock()
+	e := s.entries[h]
+	s.mu.RUnlock()
+	if e == nil || e.token != token {
+		return nil
+	}
+	return e
+}
+
+func (c *tokenCache[C]) put(e *cacheEntry[C]) {
+	h := maphash.String(c.seed, e.token)
+	s := &c.shards[h%cacheShards]
+	s.mu.Lock()
+	if _, ok := s.entries[h]; !ok && len(s.entries) >= c.perCap {
+		// Evict an arbitrary entry: Go's map iteration starts at a random
+		// point, which makes this a cheap random eviction.
+		for k := range s.entries {
+			delete(s.entries, k)
+			break
+		}
+	}
+	s.entries[h] = e
+	s.mu.Unlock()
+}
+
+func (c *tokenCache[C]) remove(token string) {
+	h := maphash.String(c.seed, token)
+	s := &c.shards[h%cacheShards]
+	s.mu.Lock()
+	if e := s.entries[h]; e != nil && e.token == token {
+		delete(s.entries, h)
+	}
+	s.mu.Unlock()
+}

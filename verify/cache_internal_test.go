@@ -1,0 +1,41 @@
+package verify
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestTokenCacheBounded(t *testing.T) {
+	c := newTokenCache[int](64)
+	for i := range 10_000 {
+		v := i
+		c.put(&cacheEntry[int]{token: fmt.Sprint("token-", i), claims: &v})
+	}
+	total := 0
+	for i := range c.shards {
+		n := len(c.shards[i].entries)
+		require.LessOrEqual(t, n, c.perCap)
+		total += n
+	}
+	require.LessOrEqual(t, total, 64)
+	require.Greater(t, total, 0)
+	// The newest entry is always there, and found only by its own token.
+	e := c.get("token-9999")
+	require.NotNil(t, e)
+	require.Equal(t, 9999, *e.claims)
+	require.Nil(t, c.get("token-99999"))
+	c.remove("token-9999")
+	require.Nil(t, c.get("token-9999"))
+}
+
+func TestHeaderCacheBounded(t *testing.T) {
+	var c headerCache
+	for i := range 200 {
+		c.put(fmt.Sprint("h", i), header{Alg: "RS256"}, nil)
+	}
+	require.Len(t, *c.m.Load(), maxCachedHeaders)
+	require.NotNil(t, c.get("h0"))
+	require.Nil(t, c.get("h199"))
+}
