@@ -2,9 +2,7 @@ package verify_test
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"crypto/ed25519"
-	"crypto/rsa"
 	"testing"
 	"time"
 
@@ -30,7 +28,7 @@ func keycloakClaims() map[string]any {
 	}
 }
 
-func benchVerify(b *testing.B, alg string, priv any, pub any, algs []string) {
+func benchVerify(b *testing.B, alg string, priv any, pub any, algs []string, cacheSize int) {
 	k, err := keysource.NewKey("k1", "", pub)
 	if err != nil {
 		b.Fatal(err)
@@ -41,7 +39,7 @@ func benchVerify(b *testing.B, alg string, priv any, pub any, algs []string) {
 	}
 	v, err := verify.New(verify.Config[claims.Keycloak]{
 		Keys: src, Algorithms: algs, Issuers: []string{testIssuer}, Audiences: []string{testAudience},
-		Now: func() time.Time { return testNow },
+		Now: func() time.Time { return testNow }, CacheSize: cacheSize,
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -60,21 +58,27 @@ func benchVerify(b *testing.B, alg string, priv any, pub any, algs []string) {
 	}
 }
 
-func BenchmarkVerify(b *testing.B) {
+// BenchmarkVerify measures a cold Verify (cache off): every call parses,
+// checks the signature and decodes the claims.
+func BenchmarkVerify(b *testing.B) { benchAll(b, -1) }
+
+// BenchmarkVerifyCacheHit measures a token verified before.
+func BenchmarkVerifyCacheHit(b *testing.B) { benchAll(b, 0) }
+
+func benchAll(b *testing.B, cacheSize int) {
 	rsaKey := testkeys.RSA2048(b)
 	ecKey := testkeys.P256(b)
 	edKey := testkeys.Ed25519(b)
 	b.Run("RS256", func(b *testing.B) {
-		benchVerify(b, "RS256", rsaKey, &rsaKey.PublicKey, []string{"RS256"})
+		benchVerify(b, "RS256", rsaKey, &rsaKey.PublicKey, []string{"RS256"}, cacheSize)
 	})
 	b.Run("ES256", func(b *testing.B) {
-		benchVerify(b, "ES256", ecKey, &ecKey.PublicKey, []string{"ES256"})
+		benchVerify(b, "ES256", ecKey, &ecKey.PublicKey, []string{"ES256"}, cacheSize)
 	})
 	b.Run("EdDSA", func(b *testing.B) {
-		benchVerify(b, "EdDSA", edKey, edKey.Public().(ed25519.PublicKey), []string{"EdDSA"})
+		benchVerify(b, "EdDSA", edKey, edKey.Public().(ed25519.PublicKey), []string{"EdDSA"}, cacheSize)
 	})
 	b.Run("HS256", func(b *testing.B) {
-		benchVerify(b, "HS256", testkeys.HMAC(b), testkeys.HMAC(b), []string{"HS256"})
+		benchVerify(b, "HS256", testkeys.HMAC(b), testkeys.HMAC(b), []string{"HS256"}, cacheSize)
 	})
-	var _ = []any{(*rsa.PublicKey)(nil), (*ecdsa.PublicKey)(nil)}
 }

@@ -1,0 +1,121 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// TokenVerifier is anything that verifies a token into claims of type C: a
+// *Verifier, a Router, or a remote token checker.
+type TokenVerifier[C any] interface {
+	Verify(ctx context.Context, token string) (*C, error)
+}
+
+// Router accepts tokens from several issuers. It reads the token's "iss"
+// without trusting it, picks the verifier configured for exactly that
+// issuer, and lets that verifier check the token strictly with its own keys
+// and rules; a verifier never sees another issuer's tokens, so one issuer's
+// keys can never vouch for another's claims. A token whose iss is not
+// configured fails with ErrIssuer before any key is looked up or fetched.
+type Router[C any] struct {
+	routes   map[string]TokenVerifier[C]
+	maxBytes int
+}
+
+// NewRouter returns a Router over routes, keyed by the exact "iss" value.
+// Each route's verifier should itself require that issuer (a *Verifier
+// built with Issuers: []string{iss}), so the routing decision is checked
+// again once the signature has been verified.
+func NewRouter[C any](routes map[string]TokenVerifier[C]) (*Router[C], error) {
+	if len(routes) == 0 {
+		return nil, errors.New("verify: NewRouter needs at least one route")
+	}
+	r := &Router[C]{routes: make(map[string]TokenVerifier[C], len(routes)), maxBytes: DefaultMaxTokenBytes}
+	for iss, v := range routes {
+		if iss == "" {
+			return nil, errors.New("verify: NewRouter: empty issuer")
+		}
+		if v == nil {
+			return nil, fmt.Errorf("verify: NewRouter: nil verifier for issuer %q", iss)
+		}
+		r.routes[iss] = v
+	}
+	return r, nil
+}
+
+// Verify routes the token by its unverified "iss" and returns what that
+// issuer's verifier returns.
+func (r *Router[C]) Verify(ctx context.Context, token string) (*C, error) {
+	iss, err := UnverifiedIssuer(token, r.maxBytes)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	v, ok := r.routes[iss]
+	if !ok {
+		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(iss)))
+	}
+	return v.Verify(ctx, token)
+}
+
+// UnverifiedIssuer returns the "iss" claim of a compact JWS WITHOUT
+// checking anything but the token's shape and the strictness of its JSON.
+// It is for routing only: never trust the value. A missing iss is
+// ErrMissingClaim, a non-string iss ErrClaims.
+func UnverifiedIssuer(token string, maxBytes int) (string, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxTokenBytes
+	}
+	c, err := splitCompact(token, maxBytes)
+	if err != nil {
+		return "", err
+	}
+	raw, err := decodeSegment(nil, c.payload)
+	if err != nil {
+		return "", err
+	}
+	if err := checkDepth(raw); err != nil {
+		return "", err
+	}
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return "", fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
+	}
+	iss, found := "", false
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return "", jsonError(err, "claims")
+		}
+		if name.String() != "iss" {
+			if err := dec.SkipValue(); err != nil {
+				return "", jsonError(err, "claims")
+			}
+			continue
+		}
+		val, err := dec.ReadToken()
+		if err != nil {
+			return "", jsonError(err, "claims")
+		}
+		if val.Kind() != '"' {
+			return "", fmt.Errorf("%w: claim \"iss\" is not a string", ErrClaims)
+		}
+		iss, found = val.String(), true
+	}
+	// Read to the end so that trailing garbage and duplicate names (the
+	// decoder rejects them) fail here too.
+	if _, err := dec.ReadToken(); err != nil {
+		return "", jsonError(err, "claims")
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return "", fmt.Errorf("%w: data after the claims object", ErrMalformed)
+	}
+	if !found || iss == "" {
+		return "", fmt.Errorf("%w: %q", ErrMissingClaim, "iss")
+	}
+	return iss, nil
+}
