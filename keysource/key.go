@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"math/big"
 
 	"github.com/jwtguard/jwtguard/internal/jose"
 )
@@ -81,15 +82,26 @@ func NewKey(kid, alg string, pub any) (*Key, error) {
 	}
 	switch p := pub.(type) {
 	case *rsa.PublicKey:
+		if p == nil {
+			return nil, keyErr(kid, "type", "no key material")
+		}
 		if err := checkRSA(kid, p); err != nil {
 			return nil, err
 		}
-		k.pub = p
+		// A copy, so that the caller changing its key cannot undo the checks.
+		k.pub = &rsa.PublicKey{N: new(big.Int).Set(p.N), E: p.E}
 	case *ecdsa.PublicKey:
+		if p == nil {
+			return nil, keyErr(kid, "type", "no key material")
+		}
 		if err := checkEC(kid, p); err != nil {
 			return nil, err
 		}
-		k.pub = p
+		cp, err := copyEC(p)
+		if err != nil {
+			return nil, keyErr(kid, "ec-point", "EC point is not on curve %s", p.Curve.Params().Name)
+		}
+		k.pub = cp
 	case ed25519.PublicKey:
 		if len(p) != ed25519.PublicKeySize {
 			return nil, keyErr(kid, "ed25519-size", "Ed25519 public key is %d bytes, want %d", len(p), ed25519.PublicKeySize)
@@ -169,6 +181,16 @@ func checkEC(kid string, p *ecdsa.PublicKey) error {
 	return nil
 }
 
+// copyEC returns a copy of a checked EC key, through its fixed-width
+// uncompressed encoding.
+func copyEC(p *ecdsa.PublicKey) (*ecdsa.PublicKey, error) {
+	enc, err := p.Bytes()
+	if err != nil {
+		return nil, err
+	}
+	return ecdsa.ParseUncompressedPublicKey(p.Curve, enc)
+}
+
 func kindName(pub any) string {
 	switch pub.(type) {
 	case *rsa.PublicKey:
@@ -195,10 +217,11 @@ func fingerprint(pub any) [sha256.Size]byte {
 		binary.BigEndian.PutUint64(n[:], uint64(p.E))
 		h.Write(n[:])
 	case *ecdsa.PublicKey:
+		// The uncompressed encoding has fixed-width coordinates: unlike
+		// X.Bytes() || 0 || Y.Bytes(), it cannot read as two points.
 		h.Write([]byte(p.Curve.Params().Name))
-		h.Write(p.X.Bytes())
-		h.Write([]byte{0})
-		h.Write(p.Y.Bytes())
+		enc, _ := p.Bytes() // checked by NewKey, cannot fail
+		h.Write(enc)
 	case ed25519.PublicKey:
 		h.Write([]byte("Ed25519"))
 		h.Write(p)

@@ -31,12 +31,11 @@ func NewSet(keys ...*Key) (*Set, error) {
 		prints:  make(map[[sha256.Size]byte]struct{}, len(keys)),
 		members: make(map[*Key]struct{}, len(keys)),
 	}
-	sym := keys[0].Symmetric()
 	for i, k := range keys {
 		if k == nil {
 			return nil, fmt.Errorf("%w: key #%d is nil", ErrNoKeys, i)
 		}
-		if k.Symmetric() != sym {
+		if k.Symmetric() != keys[0].Symmetric() {
 			return nil, fmt.Errorf("%w (key #%d %q)", ErrMixedKeys, i, k.id)
 		}
 		if k.id != "" {
