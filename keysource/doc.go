@@ -1,0 +1,29 @@
+// Package keysource supplies the keys a verifier checks token signatures
+// with.
+//
+// # Sources
+//
+// A Source hands out an immutable Set of keys (Keys) and, when a token names
+// a kid the set lacks or its signature fails against the keys without kid,
+// may be asked for a newer one (Refresh). Static serves a fixed set, built
+// by NewStatic, StaticFromJWKS, StaticFromPEM, StaticFromSecret or
+// StaticFromPublicKeys. The remote sources (a JWKS URL, OpenID Connect
+// discovery, a PEM URL) live in this package too.
+//
+// # Keys
+//
+// Every key goes through NewKey, which converts it once and refuses what a
+// verifier must not trust: RSA keys under 2048 bits, with an exponent below
+// 3 or even, or with the ROCA fingerprint; EC keys off P-256, P-384 and P-521
+// or whose point is not on the curve; HMAC secrets shorter than the hash;
+// and a key whose own "alg" does not fit it. A refused key is reported as a
+// *KeyError that names the key and the rule (errors.Is(err, ErrInvalidKey)).
+// A Set never mixes HMAC secrets with public keys (ErrMixedKeys) and never
+// holds two keys with one kid (ErrDuplicateKID).
+//
+// ParseJWKS reads a JWK Set leniently: a key that is unusable (malformed,
+// private, for encryption, of an unsupported type, or refused by NewKey) is
+// skipped and reported, and the others serve. The Static constructors are
+// strict instead: any refused key is an error. ParsePEM reads public keys and
+// certificates from PEM and refuses private keys.
+package keysource
