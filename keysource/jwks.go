@@ -55,7 +55,10 @@ func (e alsoError) Unwrap() []error { return []error{e.KeyError, e.also} }
 //   - shares its kid with another key ("duplicate-kid"; the error also
 //     matches ErrDuplicateKID): a repeat of the same material and alg keeps
 //     the first copy; different keys under one kid are all skipped, since
-//     which one the issuer means is ambiguous.
+//     which one the issuer signs with is ambiguous. A key refused by another
+//     rule counts (a malformed member may be the key the issuer meant),
+//     except one declared for another purpose by "use", "key_ops" or
+//     "alg": a Keycloak "enc" key may share its signing key's kid.
 //
 // Every skipped error matches ErrInvalidKey. Mixing HMAC secrets with
 // asymmetric keys is a property of the whole set, which NewSet refuses.
@@ -69,30 +72,52 @@ func ParseJWKS(data []byte) (keys []*Key, skipped []error, err error) {
 		index int
 	}
 	good := make([]parsed, 0, len(members))
+	// claims[kid] counts the members that may be meant by a token's kid:
+	// usable keys, and keys skipped for any reason but a declared
+	// non-signature purpose (another "use", "key_ops" or "alg"). A
+	// malformed or weak key under a good key's kid makes that kid
+	// ambiguous: which of the two the issuer signs with cannot be told.
+	claims := make(map[string]int)
 	for i, m := range members {
 		k, err := parseJWK(i, m)
 		if err != nil {
 			skipped = append(skipped, err)
+			var ke *KeyError
+			if errors.As(err, &ke) && ke.KID != "" && !purposeRule(ke.Rule) {
+				claims[ke.KID]++
+			}
 			continue
 		}
 		good = append(good, parsed{k, i})
+		if k.id != "" {
+			claims[k.id]++
+		}
 	}
 
-	// Duplicate kids: first index of each kid, and whether a kid names
-	// different keys.
+	// first[kid] is the position in good of the first usable key with kid;
+	// a kid is ambiguous when it also names a refused key, or usable keys
+	// that differ in material or alg.
 	first := make(map[string]int, len(good))
 	ambiguous := make(map[string]bool)
+	usable := make(map[string]int)
 	for i, p := range good {
-		if p.key.id == "" {
+		kid := p.key.id
+		if kid == "" {
 			continue
 		}
-		j, seen := first[p.key.id]
+		usable[kid]++
+		j, seen := first[kid]
 		if !seen {
-			first[p.key.id] = i
+			first[kid] = i
 			continue
 		}
 		if q := good[j].key; !q.SameMaterial(p.key) || q.alg != p.key.alg {
-			ambiguous[p.key.id] = true
+			ambiguous[kid] = true
+		}
+	}
+	for kid, n := range usable {
+		if claims[kid] > n {
+			ambiguous[kid] = true
 		}
 	}
 	keys = make([]*Key, 0, len(good))
@@ -104,13 +129,19 @@ func ParseJWKS(data []byte) (keys []*Key, skipped []error, err error) {
 			keys = append(keys, p.key)
 			continue
 		case ambiguous[kid]:
-			skipped = append(skipped, duplicateErr(kid, p.index, "kid %q names different keys in the set; none of them is used", kid))
+			skipped = append(skipped, duplicateErr(kid, p.index, "kid %q names %d keys in the set that are not the same key; none of them is used", kid, claims[kid]))
 		default:
 			skipped = append(skipped, duplicateErr(kid, p.index, "repeats key #%d", good[j].index))
 		}
 	}
 	slices.SortStableFunc(skipped, func(a, b error) int { return indexOf(a) - indexOf(b) })
 	return keys, skipped, nil
+}
+
+// purposeRule reports the rules of a key declared for something other than
+// verifying JWS signatures: such a key never answers a token's kid.
+func purposeRule(rule string) bool {
+	return rule == ruleUseEnc || rule == ruleKeyOps || rule == ruleAlg
 }
 
 func duplicateErr(kid string, index int, format string, args ...any) error {

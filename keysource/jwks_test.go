@@ -205,7 +205,13 @@ func TestParseJWKSDuplicateKID(t *testing.T) {
 		{"three, two alike: all skipped", []any{r, r, e}, nil, []int{0, 1, 2}},
 		{"same key repeated: first kept", []any{r, other, r}, []string{"k", "other"}, []int{2}},
 		{"same key, other alg: all skipped", []any{r, with(r, map[string]any{"alg": "PS256"})}, nil, []int{0, 1}},
-		{"skipped key does not count", []any{with(r, map[string]any{"use": "enc"}), e}, []string{"k"}, []int{0}},
+		{"enc key under the same kid does not count", []any{with(r, map[string]any{"use": "enc"}), e}, []string{"k"}, []int{0}},
+		{"key_ops key under the same kid does not count", []any{e, with(r, map[string]any{"key_ops": []string{"encrypt"}})}, []string{"k"}, []int{1}},
+		{"encryption alg under the same kid does not count", []any{e, with(r, map[string]any{"alg": "RSA-OAEP"})}, []string{"k"}, []int{1}},
+		{"malformed key under the same kid counts", []any{e, with(r, map[string]any{"n": "AQAB="})}, nil, []int{0, 1}},
+		{"weak key under the same kid counts", []any{with(r, map[string]any{"e": "AQ"}), e}, nil, []int{0, 1}},
+		{"private key under the same kid counts", []any{e, with(r, map[string]any{"d": "AQAB"})}, nil, []int{0, 1}},
+		{"unsupported key under the same kid counts", []any{e, map[string]any{"kty": "OKP", "crv": "Ed448", "kid": "k", "x": "AAAA"}}, nil, []int{0, 1}},
 		{"keys without kid may repeat", []any{with(r, map[string]any{"kid": nil}), with(r, map[string]any{"kid": nil})}, []string{"", ""}, nil},
 	}
 	for _, tt := range tests {
@@ -222,10 +228,12 @@ func TestParseJWKSDuplicateKID(t *testing.T) {
 				var ke *keysource.KeyError
 				require.ErrorAs(t, s, &ke)
 				indexes = append(indexes, ke.Index)
+				assert.Equal(t, "k", ke.KID)
 				if ke.Rule == "duplicate-kid" {
 					assert.ErrorIs(t, s, keysource.ErrDuplicateKID)
 					assert.ErrorIs(t, s, keysource.ErrInvalidKey)
-					assert.Equal(t, "k", ke.KID)
+				} else {
+					assert.NotErrorIs(t, s, keysource.ErrDuplicateKID)
 				}
 			}
 			assert.Equal(t, tt.wantSkipped, indexes, "skipped in index order")
