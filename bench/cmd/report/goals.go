@@ -76,9 +76,7 @@ const (
 
 var goalAlgs = []string{"RS256", "PS256", "ES256", "EdDSA", "HS256"}
 
-func (r *results) ns(name string) float64 { return r.median(name, "ns/op") }
-
-func (r *results) ratio(a, b string) float64 { return r.ns(a) / r.ns(b) }
+func (r *results) ratio(a, b string) float64 { return r.pairedRatio(a, b, "ns/op") }
 
 func (r *results) goals() []goal {
 	v := func(alg, row string) string { return verifyPrefix + alg + "/" + row }
@@ -94,7 +92,7 @@ func (r *results) goals() []goal {
 	for _, unit := range []string{"B/op", "allocs/op"} {
 		worst, worstAlg := math.NaN(), ""
 		for _, alg := range goalAlgs {
-			q := r.median(v(alg, "jwtguard"), unit) / r.median(v(alg, "golang-jwt"), unit)
+			q := r.pairedRatio(v(alg, "jwtguard"), v(alg, "golang-jwt"), unit)
 			if math.IsNaN(q) {
 				worst, worstAlg = math.NaN(), alg+" missing"
 				break
@@ -124,7 +122,15 @@ func (r *results) goals() []goal {
 	// verifier, less the cached Verify and the bare handler (recorder
 	// included), so that the crypto's noise does not drown it.
 	over := func(unit string) float64 {
-		return r.median(mwCached, unit) - r.median(v("RS256", "jwtguard-cached"), unit) - r.median(mwHandler, unit)
+		mw, verify, bare := r.metrics[mwCached][unit], r.metrics[v("RS256", "jwtguard-cached")][unit], r.metrics[mwHandler][unit]
+		if len(mw) == 0 || len(mw) != len(verify) || len(mw) != len(bare) {
+			return r.median(mwCached, unit) - r.median(v("RS256", "jwtguard-cached"), unit) - r.median(mwHandler, unit)
+		}
+		d := make([]float64, len(mw))
+		for i := range mw {
+			d[i] = mw[i] - verify[i] - bare[i]
+		}
+		return medianOf(d)
 	}
 	gs = append(gs,
 		goal{name: "middleware-overhead-ns", measured: over("ns/op"), target: 2000, unit: "ns"},

@@ -117,7 +117,11 @@ func (r *results) parse(in io.Reader) error {
 
 // median returns the median of a benchmark's metric, or NaN.
 func (r *results) median(name, unit string) float64 {
-	vs := r.metrics[name][unit]
+	return medianOf(r.metrics[name][unit])
+}
+
+// medianOf returns the median of vs, or NaN for none.
+func medianOf(vs []float64) float64 {
 	if len(vs) == 0 {
 		return math.NaN()
 	}
@@ -128,6 +132,22 @@ func (r *results) median(name, unit string) float64 {
 	} else {
 		return (s[n/2-1] + s[n/2]) / 2
 	}
+}
+
+// pairedRatio returns the median over the runs of a's metric divided by b's
+// in the same run, when both have as many values (a run of `go test` per
+// pass, as run.sh does, pairs measurements made close in time); otherwise
+// the ratio of the medians.
+func (r *results) pairedRatio(a, b, unit string) float64 {
+	va, vb := r.metrics[a][unit], r.metrics[b][unit]
+	if len(va) == 0 || len(va) != len(vb) {
+		return r.median(a, unit) / r.median(b, unit)
+	}
+	q := make([]float64, len(va))
+	for i := range va {
+		q[i] = va[i] / vb[i]
+	}
+	return medianOf(q)
 }
 
 // spread returns (max-min)/median of a benchmark's ns/op, in percent.
@@ -234,10 +254,10 @@ func (r *results) writeGroup(w io.Writer, g string, rows []string) {
 			cells = append(cells, formatNum(r.median(name, u)))
 		}
 		for _, ref := range refs {
-			cells = append(cells, formatRatio(ns/r.median(join(g, ref), "ns/op")))
+			cells = append(cells, formatRatio(r.pairedRatio(name, join(g, ref), "ns/op")))
 		}
 		if procs {
-			cells = append(cells, formatRatio(r.median(join(g, "procs=1"), "ns/op")/ns))
+			cells = append(cells, formatRatio(r.pairedRatio(join(g, "procs=1"), name, "ns/op")))
 		}
 		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
 	}
