@@ -1,0 +1,154 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/middleware"
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// readyTimeout bounds the wait for the first key fetch at startup. A real
+// issuer that is down does not stop the API from starting: it answers 503
+// until the keys come.
+const readyTimeout = 10 * time.Second
+
+// authn is the API's protection: the key source, the verifier and the
+// middleware, and a description of them for the banner.
+//
+// The claims type is claims.Keycloak, whose shape the demo issuer follows.
+// A -profile flag (keycloak, erply, epr, ansira) would choose the claims
+// type, extractors (EPR's x-access-token, Erply's jwt header), algorithms
+// and StatusByReason (Ansira: expired → 403) here; routes is generic over
+// the claims type for that reason.
+type authn struct {
+	mw       *middleware.Middleware[claims.Keycloak]
+	keys     string   // where the keys come from
+	checks   string   // what is checked
+	warnings []string // what is not
+	close    func() error
+}
+
+// newAuthn builds the protection the flags describe. issuerURL is the demo
+// issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks and
+// -pem).
+func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger) (*authn, error) {
+	a := &authn{close: func() error { return nil }}
+	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"}
+	var (
+		src remoteSource
+		err error
+	)
+	switch {
+	case c.jwks != "":
+		a.keys = "JWKS " + c.jwks
+		src, err = asRemote(keysource.NewJWKS(keysource.JWKSConfig{URL: c.jwks, FetchConfig: fetch}))
+	case c.pem != "":
+		a.keys = "PEM " + c.pem
+		src, err = asRemote(keysource.NewPEM(keysource.PEMConfig{URL: c.pem, FetchConfig: fetch}))
+	default: // -oidc, or the demo issuer through the same discovery
+		a.keys = "OIDC discovery " + strings.TrimSuffix(issuerURL, "/") + discoveryPath
+		src, err = asRemote(keysource.NewOIDC(keysource.OIDCConfig{Issuer: issuerURL, FetchConfig: fetch}))
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.close = src.Close
+
+	issuers := c.issuers
+	if len(issuers) == 0 {
+		issuers = []string{strings.TrimSuffix(issuerURL, "/")}
+	}
+	audiences := c.audience
+	if len(audiences) == 0 && c.demo() {
+		audiences = []string{demoAudience}
+	}
+	algs := c.algs
+	if len(algs) == 0 {
+		algs = []string{"RS256"}
+	}
+	leeway := c.leeway
+	if leeway == 0 {
+		leeway = -1 // verify's zero means its default; the flag's means none
+	}
+	vcfg := verify.Config[claims.Keycloak]{
+		Keys:       src,
+		Algorithms: algs,
+		Issuers:    issuers,
+		Audiences:  audiences,
+		Leeway:     leeway,
+	}
+	aud := "aud " + strings.Join(audiences, " or ")
+	if len(audiences) == 0 {
+		vcfg.InsecureSkipAudienceCheck = true
+		aud = "aud NOT checked"
+		a.warnings = append(a.warnings, "the audience is not checked: pass -aud with this API's audience")
+	}
+	v, err := verify.New(vcfg)
+	if err != nil {
+		_ = a.close()
+		return nil, err
+	}
+	a.checks = fmt.Sprintf("%s signature, iss %s, %s, exp (leeway %s)", strings.Join(algs, "/"), strings.Join(issuers, " or "), aud, c.leeway)
+
+	extractors := []middleware.Extractor{middleware.BearerHeader()}
+	for _, h := range c.headers {
+		extractors = append(extractors, middleware.Header(h))
+	}
+	a.mw, err = middleware.New(middleware.Config[claims.Keycloak]{
+		Verifier:          v,
+		Extractors:        extractors,
+		Realm:             "jwtguard-example",
+		SkipCORSPreflight: true,
+		OnOutcome:         recordReason,
+		// The access log already has one line per request; the middleware
+		// adds only what needs attention (keys unavailable, misconfiguration).
+		Logger: slog.New(minLevel{log.With("component", "jwtguard").Handler(), slog.LevelWarn}),
+	})
+	if err != nil {
+		_ = a.close()
+		return nil, err
+	}
+
+	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	if err := src.Ready(rctx); err != nil {
+		if c.demo() {
+			_ = a.close()
+			return nil, fmt.Errorf("the API cannot get the demo issuer's keys: %w", err)
+		}
+		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
+	}
+	return a, nil
+}
+
+// minLevel drops records below min.
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+// remoteSource is what NewJWKS, NewPEM and NewOIDC return.
+type remoteSource interface {
+	keysource.Source
+	Ready(ctx context.Context) error
+	Close() error
+}
+
+// asRemote turns a constructor's typed result into a remoteSource, keeping
+// a nil source nil.
+func asRemote[S remoteSource](src S, err error) (remoteSource, error) {
+	if err != nil {
+		return nil, err
+	}
+	return src, nil
+}

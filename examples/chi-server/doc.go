@@ -1,0 +1,16 @@
+// Command chi-server is jwtguard's runnable example: a small chi API
+// protected by jwtguard's middleware.
+//
+// With no flags it also starts a DEMO token issuer on 127.0.0.1:8081 (OIDC
+// discovery, JWKS, PEM and a POST /token endpoint that signs a token for
+// anyone on this machine), protects the API on 127.0.0.1:8080 with it, and
+// prints curl commands with a fresh token:
+//
+//	go run ./examples/chi-server
+//
+// With -oidc, -jwks or -pem it protects the API with a real issuer instead:
+//
+//	go run ./examples/chi-server -oidc https://sso.example.com/realms/main -aud my-api
+//
+// Run it with -h for every flag.
+package main

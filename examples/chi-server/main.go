@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	var usage usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return
+	case errors.As(err, &usage):
+		fmt.Fprintln(os.Stderr, "chi-server:", err)
+		os.Exit(2)
+	default:
+		fmt.Fprintln(os.Stderr, "chi-server:", err)
+		os.Exit(1)
+	}
+}

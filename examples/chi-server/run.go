@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+)
+
+// usageError is a command-line mistake: main exits 2 for it.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// shutdownTimeout bounds the graceful shutdown.
+const shutdownTimeout = 5 * time.Second
+
+// run parses args, starts the servers, prints how to try them on stdout,
+// logs one line per request on stderr, and shuts down gracefully when ctx
+// ends (main cancels it on SIGINT or SIGTERM).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	a, err := start(ctx, c, log)
+	if err != nil {
+		return err
+	}
+	if err := printBanner(stdout, a); err != nil {
+		_ = a.shutdown(context.Background())
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case err = <-a.failed:
+		log.Error("server failed", "error", err)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if serr := a.shutdown(sctx); err == nil {
+		err = serr
+	}
+	return err
+}
+
+// app is a running API, and in demo mode its demo issuer.
+type app struct {
+	cfg       *config
+	apiURL    string
+	issuerURL string  // the demo issuer's, or the -oidc issuer
+	demo      *issuer // nil unless demo mode
+	auth      *authn
+	servers   []*http.Server
+	failed    chan error // a server stopped on its own
+}
+
+// start starts the demo issuer (in demo mode), builds the middleware, and
+// starts the API. Everything listens before start returns, so the URLs in
+// app work at once.
+func start(ctx context.Context, c *config, log *slog.Logger) (a *app, err error) {
+	a = &app{cfg: c, failed: make(chan error, 2)}
+	defer func() {
+		if err != nil {
+			_ = a.shutdown(context.Background())
+			a = nil
+		}
+	}()
+	if c.demo() {
+		ln, err := net.Listen("tcp", c.demoAddr)
+		if err != nil {
+			return nil, fmt.Errorf("demo issuer: %w", err)
+		}
+		a.issuerURL = "http://" + ln.Addr().String()
+		if a.demo, err = newIssuer(a.issuerURL); err != nil {
+			ln.Close()
+			return nil, err
+		}
+		a.serve(ln, a.demo)
+	} else if c.oidc != "" {
+		a.issuerURL = c.oidc
+	}
+	if a.auth, err = newAuthn(ctx, c, a.issuerURL, log); err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, fmt.Errorf("API: %w", err)
+	}
+	a.apiURL = "http://" + ln.Addr().String()
+	a.serve(ln, routes(a.auth.mw, log))
+	return a, nil
+}
+
+// serve runs an HTTP server on ln in the background.
+func (a *app) serve(ln net.Listener, h http.Handler) {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	a.servers = append(a.servers, srv)
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			a.failed <- err
+		}
+	}()
+}
+
+// shutdown stops the API first, then the demo issuer, then the key source.
+func (a *app) shutdown(ctx context.Context) error {
+	var errs []error
+	for i := len(a.servers) - 1; i >= 0; i-- {
+		errs = append(errs, a.servers[i].Shutdown(ctx))
+	}
+	if a.auth != nil {
+		errs = append(errs, a.auth.close())
+	}
+	return errors.Join(errs...)
+}
