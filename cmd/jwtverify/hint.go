@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// hint explains a rejection with the token's own (unverified) values and
+// the flags, so that the user sees what to change. It returns "" when it
+// has nothing to add to the error.
+func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified, err error) string {
+	var header, claims map[string]any
+	if u != nil {
+		header = decodeObject(u.Header)
+		claims = decodeObject(u.Claims)
+	}
+	now := o.now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.UTC().Truncate(time.Second)
+	switch reason {
+	case verify.ReasonExpired:
+		if exp, ok := numericDate(claims["exp"]); ok {
+			return fmt.Sprintf("exp is %s, %s before %s (leeway %s)", exp.Format(time.RFC3339), now.Sub(exp), now.Format(time.RFC3339), o.leeway)
+		}
+	case verify.ReasonNotYetValid:
+		if nbf, ok := numericDate(claims["nbf"]); ok {
+			return fmt.Sprintf("nbf is %s, %s after %s (leeway %s)", nbf.Format(time.RFC3339), nbf.Sub(now), now.Format(time.RFC3339), o.leeway)
+		}
+	case verify.ReasonIssuedInFuture:
+		if iat, ok := numericDate(claims["iat"]); ok {
+			return fmt.Sprintf("iat is %s, %s after %s (leeway %s): check the clocks", iat.Format(time.RFC3339), iat.Sub(now), now.Format(time.RFC3339), o.leeway)
+		}
+	case verify.ReasonIssuer:
+		accepted := o.issuers
+		if len(accepted) == 0 && o.oidc != "" {
+			accepted = []string{strings.TrimSuffix(o.oidc, "/")}
+		}
+		return fmt.Sprintf("iss is %s; accepted: %s (-iss)", short(claims["iss"]), quoteList(accepted))
+	case verify.ReasonAudience:
+		return fmt.Sprintf("aud is %s; accepted: %s (-aud)", short(claims["aud"]), quoteList(o.audiences))
+	case verify.ReasonAlgorithm:
+		alg, _ := header["alg"].(string)
+		if slices.Contains(o.algs, alg) {
+			return fmt.Sprintf("alg %s is accepted but does not fit the key the token names (kid %s)", short(header["alg"]), short(header["kid"]))
+		}
+		return fmt.Sprintf("alg is %s; accepted: %s (-alg)", short(header["alg"]), strings.Join(o.algs, ","))
+	case verify.ReasonTokenType:
+		accepted := "a missing typ, JWT, at+jwt"
+		if o.typesSet {
+			accepted = quoteList(o.types)
+		}
+		return fmt.Sprintf("typ is %s; accepted: %s (-typ)", short(header["typ"]), accepted)
+	case verify.ReasonUnknownKey:
+		kids := "none"
+		if set, err := k.src.Keys(ctx); err == nil && len(set.KeyIDs()) > 0 {
+			kids = quoteList(set.KeyIDs())
+		}
+		if _, ok := header["kid"]; !ok {
+			return fmt.Sprintf("the token has no kid and no key from %s fits alg %s", k.where, short(header["alg"]))
+		}
+		return fmt.Sprintf("kid %s is not among the kids of %s: %s", short(header["kid"]), k.where, kids)
+	case verify.ReasonSignature:
+		return fmt.Sprintf("the signature does not verify with the key from %s: the token was signed with another key, or altered", k.where)
+	case verify.ReasonKeysUnavailable:
+		return fmt.Sprintf("no keys from %s: check the URL and the network (plain http to another host needs -insecure-allow-http)", k.where)
+	case verify.ReasonCanceled:
+		return fmt.Sprintf("gave up after -timeout %s while getting keys from %s", o.timeout, k.where)
+	}
+	return ""
+}
+
+func decodeObject(raw json.RawMessage) map[string]any {
+	if raw == nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if dec.Decode(&m) != nil {
+		return nil
+	}
+	return m
+}
+
+// numericDate reads a JSON number of seconds.
+func numericDate(v any) (time.Time, bool) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return time.Time{}, false
+	}
+	f, err := n.Float64()
+	if err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(int64(f), 0).UTC(), true
+}
+
+// short renders a value from the token for a hint, cut to a sane length.
+func short(v any) string {
+	if v == nil {
+		return "absent"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "?"
+	}
+	if len(b) > 120 {
+		return string(b[:117]) + "..."
+	}
+	return string(b)
+}
+
+func quoteList(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
+}
