@@ -166,8 +166,10 @@ func (is *issuer) mint(req tokenRequest) (string, error) {
 		"jti":                randomID(),
 		"sid":                randomID(),
 		"preferred_username": req.sub,
-		"scope":              strings.Join(req.scopes, " "),
 		"realm_access":       map[string]any{"roles": req.roles},
+	}
+	if len(req.scopes) > 0 {
+		claims["scope"] = strings.Join(req.scopes, " ")
 	}
 	header := map[string]string{"alg": "RS256", "typ": "JWT", "kid": is.kid}
 	return signRS256(is.key, header, claims)
