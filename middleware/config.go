@@ -99,8 +99,9 @@ type Config[C any] struct {
 	// must not write to the response. If nil, nothing is called.
 	OnOutcome func(r *http.Request, o Outcome)
 
-	// Logger receives one record per refused request (Info, Warn for 503,
-	// Error for 500; missing tokens at Debug) and one per allowed request
+	// Logger receives one record per refused request (Info; Warn when the
+	// keys are unavailable, Error for 500, Debug for a missing token) and
+	// one per allowed request
 	// at Debug, with method, path, status, reason and error. It never
 	// records the token, the query string or the claims. If nil, nothing is
 	// logged.

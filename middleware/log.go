@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/jwtguard/jwtguard/verify"
 )
 
 // logDenied writes one record for a refused request. The record names the
@@ -17,6 +19,8 @@ func (s *shared) logDenied(r *http.Request, e *Error, token string) {
 	switch {
 	case e.Status >= 500 && e.Status != http.StatusServiceUnavailable:
 		level = slog.LevelError
+	case e.Reason == verify.ReasonCanceled:
+		level = slog.LevelInfo // the client went away or the request timed out
 	case e.Status == http.StatusServiceUnavailable:
 		level = slog.LevelWarn
 	case e.Reason == ReasonNoToken:

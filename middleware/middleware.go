@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 
-	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -135,7 +134,7 @@ func (s *shared) tokenError(err error) *Error {
 		err = errNoClaims
 	}
 	switch {
-	case errors.Is(err, keysource.ErrUnavailable):
+	case errors.Is(err, verify.ErrKeysUnavailable): // keysource.ErrUnavailable
 		e := s.refusal(http.StatusServiceUnavailable, "", verify.ReasonKeysUnavailable, err)
 		e.RetryAfter = s.retryAfter
 		return e

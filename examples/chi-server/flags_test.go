@@ -27,7 +27,7 @@ func TestParseFlagsErrors(t *testing.T) {
 		{name: "pem without iss", args: []string{"-pem", "https://a.test/key.pem"}, want: "need -iss"},
 		{name: "negative leeway", args: []string{"-leeway", "-1s"}, want: "negative"},
 		{name: "stray argument", args: []string{"serve"}, want: "unexpected argument"},
-		{name: "unknown flag", args: []string{"-profile", "keycloak"}, want: "not defined"},
+		{name: "unknown flag", args: []string{"-nope"}, want: "not defined"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
