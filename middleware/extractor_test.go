@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,4 +103,36 @@ func TestCustomExtractor(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Equal(t, `Bearer realm="api", error="invalid_request", error_description="malformed_request"`, rec.Header().Get("WWW-Authenticate"))
 	assert.NotContains(t, rec.Body.String(), "cannot read")
+}
+
+// FuzzExtractors feeds arbitrary header values, cookies and queries to the
+// built-in extractors: they never panic, and what they return is one
+// b64token taken from the request.
+func FuzzExtractors(f *testing.F) {
+	for _, s := range []string{"Bearer a.b.c", "bearer  x", "Bearer", "Basic x", "Bearer a b", "a=b&access_token=x.y", "%zz", "at=a; at=b", "Bearer ab==", "Bearer =="} {
+		f.Add(s)
+	}
+	xs := []middleware.Extractor{middleware.BearerHeader(), middleware.Header("jwt"), middleware.Cookie("at"), middleware.Query("access_token")}
+	f.Fuzz(func(t *testing.T, v string) {
+		req := httptest.NewRequest(http.MethodGet, "/", nil)
+		req.URL.RawQuery = v
+		req.Header["Authorization"] = []string{v}
+		req.Header["Jwt"] = []string{v}
+		req.Header["Cookie"] = []string{v}
+		for _, x := range xs {
+			tok, err := x.Extract(req)
+			if err != nil {
+				if tok != "" || !errors.Is(err, middleware.ErrInvalidRequest) {
+					t.Fatalf("%T: token %q with error %v", x, tok, err)
+				}
+				continue
+			}
+			if tok == "" {
+				continue
+			}
+			if strings.ContainsAny(tok, " \t\r\n\",;\\") || strings.Trim(tok, "=") == "" {
+				t.Fatalf("%T: %q is not a b64token", x, tok)
+			}
+		}
+	})
 }
