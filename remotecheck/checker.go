@@ -1,0 +1,192 @@
+package remotecheck
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// Config configures a Checker built by New. C is the claims type a positive
+// answer decodes into: claims.Map, Introspection, or a struct of the
+// caller's that embeds claims.Registered.
+type Config[C any] struct {
+	// Check asks the issuer about one token. Required.
+	Check Check
+
+	// Options are the limits, cache, retry, clock and hook settings; the
+	// zero value gives the documented defaults.
+	Options Options
+
+	// Validators run, in order, on every accepted token, from the cache or
+	// not, after exp and nbf. An error refuses the token with
+	// verify.ErrClaims (reason "claims"), the validator's error in the
+	// chain. A claims type with a method Validate(context.Context) error is
+	// validated the same way, before these.
+	Validators []func(ctx context.Context, claims *C) error
+}
+
+// Checker verifies tokens by asking their issuer, through a Check, whether
+// they are active. It implements the Verifier interface of the middleware
+// package (Verify(ctx, token) (*C, error)), so it stands in for a
+// *verify.Verifier where an issuer publishes no keys. It is safe for
+// concurrent use; build one with New, NewIntrospection or NewEPR and share
+// it.
+type Checker[C any] struct {
+	s          *settings
+	check      Check
+	validators []func(context.Context, *C) error
+	carrier    bool // *C implements claims.Carrier
+	validates  bool // *C has Validate(context.Context) error
+	cache      *answerCache[C]
+
+	mu      sync.Mutex
+	flights map[string]*flight[C]
+}
+
+type validator interface {
+	Validate(context.Context) error
+}
+
+// New checks cfg and returns a Checker. It fails when Check is nil, a
+// validator is nil, or an Options field is out of range.
+func New[C any](cfg Config[C]) (*Checker[C], error) {
+	if cfg.Check == nil {
+		return nil, errors.New("remotecheck: Config.Check is required")
+	}
+	s, err := cfg.Options.settings()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range cfg.Validators {
+		if f == nil {
+			return nil, errors.New("remotecheck: Config.Validators holds a nil function")
+		}
+	}
+	c := &Checker[C]{
+		s:          s,
+		check:      cfg.Check,
+		validators: append([]func(context.Context, *C) error(nil), cfg.Validators...),
+		flights:    make(map[string]*flight[C]),
+	}
+	_, c.carrier = any(new(C)).(claims.Carrier)
+	_, c.validates = any(new(C)).(validator)
+	if s.cacheSize > 0 && (s.ttl > 0 || s.negTTL > 0) {
+		c.cache = newAnswerCache[C](s.cacheSize)
+	}
+	return c, nil
+}
+
+// Verify checks token and returns its claims. The error is a *verify.Error
+// (verify.Reason gives its stable reason) wrapping one sentinel:
+//
+//	verify.ErrMalformed       too long, empty, not printable ASCII; a JWT whose payload or exp is broken
+//	verify.ErrExpired         exp (the token's own, unverified, or the answer's) has passed, leeway included
+//	verify.ErrNotYetValid     the answer's nbf is in the future
+//	ErrInactive               the issuer says the token is not active
+//	verify.ErrClaims          the answer's claims do not decode into C, or a validator refused them
+//	ErrCheckUnavailable       the issuer could not be reached after every attempt (matches keysource.ErrUnavailable)
+//	ErrBadResponse            the issuer's answer could not be read (matches ErrCheckUnavailable)
+//	context.Canceled, ...     ctx ended first
+//
+// Order of work: the size and shape check; the cache; for a JWT, its
+// unverified exp, which refuses an expired token without a call (it can
+// only refuse, never accept); then the remote check, merged with any check
+// of the same token already under way, retried on transport failures.
+//
+// Every call returns a new *C, a shallow copy of the answer's claims:
+// setting its fields never reaches the cache, but the slices and maps
+// inside are shared with the cache and with other callers for the same
+// token, so treat them as read-only (copy before modifying).
+func (c *Checker[C]) Verify(ctx context.Context, token string) (*C, error) {
+	if err := checkShape(token, c.s.maxBytes); err != nil {
+		return nil, tokenError(err)
+	}
+	if c.cache != nil {
+		if a := c.cache.get(token, c.s.now()); a != nil {
+			return c.use(ctx, a)
+		}
+	}
+	exp, err := unverifiedExpiry(token)
+	if err != nil {
+		return nil, tokenError(err)
+	}
+	if err := c.checkTimes(exp, time.Time{}); err != nil {
+		return nil, tokenError(err)
+	}
+	a, err := c.await(ctx, token, exp)
+	if err != nil {
+		return nil, err
+	}
+	return c.use(ctx, a)
+}
+
+// use turns an answer into Verify's result for one caller: the refusal, or
+// a copy of the claims after the time checks and the validators.
+func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (*C, error) {
+	if a.err != nil {
+		return nil, a.err
+	}
+	if err := c.checkTimes(a.exp, a.nbf); err != nil {
+		return nil, tokenError(err)
+	}
+	out := new(C)
+	*out = *a.claims
+	if c.validates {
+		if err := any(out).(validator).Validate(ctx); err != nil {
+			return nil, tokenError(fmt.Errorf("%w: %w", verify.ErrClaims, err))
+		}
+	}
+	for _, f := range c.validators {
+		if err := f(ctx, out); err != nil {
+			return nil, tokenError(fmt.Errorf("%w: %w", verify.ErrClaims, err))
+		}
+	}
+	return out, nil
+}
+
+// checkTimes applies exp and nbf (zero when unknown) to the current time,
+// with the leeway.
+func (c *Checker[C]) checkTimes(exp, nbf time.Time) error {
+	now := c.s.now()
+	if !exp.IsZero() && !now.Before(exp.Add(c.s.leeway)) {
+		return verify.ErrExpired
+	}
+	if !nbf.IsZero() && now.Before(nbf.Add(-c.s.leeway)) {
+		return verify.ErrNotYetValid
+	}
+	return nil
+}
+
+// decode turns a positive Result into an answer: the claims decoded
+// strictly into a new C, and the exp and nbf that bound it. tokenExp is the
+// token's own exp (zero when unknown); the earlier of the two wins.
+func (c *Checker[C]) decode(token string, res Result, tokenExp time.Time) *answer[C] {
+	a := &answer[C]{token: token, claims: new(C), exp: tokenExp}
+	if len(res.Claims) == 0 {
+		return a
+	}
+	if err := json.Unmarshal(res.Claims, a.claims); err != nil {
+		return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}
+	}
+	var reg *claims.Registered
+	if c.carrier {
+		reg = any(a.claims).(claims.Carrier).RegisteredClaims()
+	} else {
+		reg = new(claims.Registered)
+		if err := json.Unmarshal(res.Claims, reg); err != nil {
+			return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}
+		}
+	}
+	if e := reg.ExpiresAt.Time; !e.IsZero() && (a.exp.IsZero() || e.Before(a.exp)) {
+		a.exp = e
+	}
+	a.nbf = reg.NotBefore.Time
+	return a
+}

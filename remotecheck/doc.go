@@ -1,0 +1,70 @@
+// Package remotecheck verifies tokens by asking their issuer, for issuers
+// whose tokens cannot be checked locally: RFC 7662 OAuth 2.0 token
+// introspection, and the e-PlanSoft EPR partner API, whose tokens are JWTs
+// signed with a key it does not publish and die early on logout.
+//
+// One mechanism, Checker, does the work; a Check makes the remote call for
+// one token. NewIntrospection and NewEPR build a Checker with their own
+// Check; New takes any other:
+//
+//	chk, err := remotecheck.NewEPR[claims.Map](remotecheck.EPRConfig{
+//		BaseURL:      "https://epr.example.com/api",
+//		PartnerToken: partnerToken,
+//	})
+//	auth, err := middleware.New(middleware.Config[claims.Map]{
+//		Verifier:   chk,
+//		Extractors: []middleware.Extractor{middleware.Header(remotecheck.EPRTokenHeader)},
+//	})
+//
+// A *Checker[C] has the Verify method of the middleware package's Verifier
+// interface, so it stands in for a *verify.Verifier.
+//
+// # What Verify does
+//
+// Cheap checks first, network last. A token longer than
+// Options.MaxTokenBytes, empty, or holding anything but printable ASCII is
+// refused (verify.ErrMalformed). A cached answer is used when there is one.
+// A token that is a JWT has its payload read, unverified, for its exp: a
+// token whose exp has passed (beyond Options.Leeway) is refused with
+// verify.ErrExpired without a call. That is safe because unverified data
+// only ever refuses a token, never accepts one. Then the issuer is asked;
+// concurrent checks of one token are merged into one call, and each waiting
+// caller still leaves when its own ctx ends.
+//
+// # Cache
+//
+// Answers are remembered, keyed by a hash of the token and confirmed
+// against the whole token:
+//
+//   - a positive answer for Options.CacheTTL (30 s), never past the
+//     token's exp; so a token logged out or revoked upstream may still be
+//     accepted for up to CacheTTL after its last positive check;
+//   - a negative answer (inactive, claims refused) for
+//     Options.NegativeCacheTTL (5 s), so a refused token presented again
+//     is refused without a call;
+//   - failures to reach the issuer are never remembered.
+//
+// On every use, from the cache or not, exp and nbf are checked against the
+// clock and the validators run again. The claims handed out are shallow
+// copies: the slices and maps inside are shared, read-only.
+//
+// # Failures
+//
+// Every error is a *verify.Error with a stable reason. A token the issuer
+// does not vouch for gives ErrInactive (reason "inactive", HTTP 401 in the
+// middleware). A failure to get an answer (connection errors, timeouts,
+// 5xx, 429), after Options.Attempts tries Options.RetryPause apart, gives
+// ErrCheckUnavailable (reason "check_unavailable"), and an answer that
+// cannot be read gives ErrBadResponse (reason "check_bad_response", not
+// retried). Both match keysource.ErrUnavailable, which the middleware
+// answers with 503 and Retry-After: an outage of the issuer never logs users
+// out.
+//
+// # HTTP
+//
+// Endpoints must be https, except to loopback hosts or with
+// HTTPOptions.InsecureAllowHTTP. Each attempt has a timeout (10 s), bodies
+// are capped (1 MiB), redirects are not followed, JSON answers are decoded
+// strictly (no duplicate member names, valid UTF-8), requests carry the
+// User-Agent "jwtguard/<version>", and the token is never logged.
+package remotecheck
