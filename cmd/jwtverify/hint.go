@@ -42,7 +42,7 @@ func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified
 	case verify.ReasonIssuer:
 		accepted := o.issuers
 		if len(accepted) == 0 && o.oidc != "" {
-			accepted = []string{strings.TrimSuffix(o.oidc, "/")}
+			accepted = []string{o.oidc}
 		}
 		return fmt.Sprintf("iss is %s; accepted: %s (-iss)", short(claims["iss"]), quoteList(accepted))
 	case verify.ReasonAudience:

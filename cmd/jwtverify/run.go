@@ -126,7 +126,7 @@ func newVerifier(o *options, src keysource.Source) (*verify.Verifier[jsontext.Va
 		cfg.Now = func() time.Time { return now }
 	}
 	if len(cfg.Issuers) == 0 && o.oidc != "" {
-		cfg.Issuers = []string{strings.TrimSuffix(o.oidc, "/")}
+		cfg.Issuers = []string{o.oidc} // exactly, as the discovery document must name it
 	}
 	var warnings []string
 	switch {

@@ -62,7 +62,7 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 
 	issuers := c.issuers
 	if len(issuers) == 0 {
-		issuers = []string{strings.TrimSuffix(issuerURL, "/")}
+		issuers = []string{issuerURL} // exactly as tokens carry it, trailing slash and all
 	}
 	audiences := c.audience
 	if len(audiences) == 0 && c.demo() {
