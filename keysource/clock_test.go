@@ -145,3 +145,7 @@ func TestSystemClock(t *testing.T) {
 		t.Fatal("Stop of an armed timer reported false")
 	}
 }
+
+// NewTestClock gives the external tests (package keysource_test) a fake
+// clock: Now, NewTimer, and Advance to move it.
+func NewTestClock() *fakeClock { return newFakeClock() }

@@ -1,0 +1,254 @@
+package keysource
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// run is the refresh goroutine: the first fetch at once, then one fetch each
+// time the timer fires or an on-demand flight is pending, until Close.
+func (r *Remote) run(ctx context.Context) {
+	defer close(r.stopped)
+	defer r.abandonPending()
+	delay, rep := r.cycle(ctx)
+	if rep.discarded {
+		return
+	}
+	timer := r.cfg.clock.NewTimer(delay)
+	defer timer.Stop()
+	r.report(rep)
+	for {
+		select {
+		case <-r.closing:
+			return
+		case <-timer.C():
+		case <-r.wake:
+			r.mu.Lock()
+			pending := r.pending != nil
+			r.mu.Unlock()
+			if !pending {
+				continue // a stale wake-up: its flight ran on the timer
+			}
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		delay, rep = r.cycle(ctx)
+		if rep.discarded {
+			return
+		}
+		timer.Reset(delay)
+		r.report(rep)
+	}
+}
+
+// abandonPending releases the callers of a flight that will never run.
+func (r *Remote) abandonPending() {
+	r.mu.Lock()
+	f := r.pending
+	r.pending = nil
+	r.mu.Unlock()
+	if f != nil {
+		close(f.done)
+	}
+}
+
+// cycleReport is what a fetch tells the logs and hooks once the timer is set.
+type cycleReport struct {
+	event          RefreshEvent
+	added, removed []*Key
+	skipped        []error
+	next           time.Time
+	discarded      bool // cancelled by Close: nothing to report
+}
+
+// cycle runs one fetch for the pending flight (or a new scheduled one),
+// publishes the outcome, releases the flight's callers and returns the delay
+// before the next background fetch.
+func (r *Remote) cycle(ctx context.Context) (time.Duration, cycleReport) {
+	old := r.state.Load()
+	r.mu.Lock()
+	f := r.pending
+	if f == nil {
+		t := TriggerScheduled
+		if old.failures > 0 {
+			t = TriggerRetry
+		}
+		f = newFlight(t)
+		r.pending = f
+	}
+	r.mu.Unlock()
+
+	if h := r.cfg.hooks.RefreshStart; h != nil {
+		h(r.name, f.trigger)
+	}
+	began := time.Now()
+	res := r.fetch(ctx, old.set)
+	rep := cycleReport{
+		event:   RefreshEvent{Source: r.name, Trigger: f.trigger, Outcome: res.outcome, Duration: time.Since(began), Err: res.err},
+		added:   res.added,
+		removed: res.removed,
+		skipped: res.skipped,
+	}
+	now := r.cfg.clock.Now()
+	next := &snapshot{set: old.set, lastSuccess: old.lastSuccess, lastAttempt: now}
+	var delay, wait time.Duration
+	if res.err == nil {
+		next.set = res.set
+		next.lastSuccess = now
+		delay = r.cfg.interval(res.hint, res.hinted)
+	} else {
+		if ctx.Err() != nil { // Close cancelled the fetch
+			rep.discarded = true
+			return 0, rep
+		}
+		next.lastErr = res.err
+		next.failures = old.failures + 1
+		delay = r.cfg.backoff(next.failures)
+		var se *StatusError
+		if errors.As(res.err, &se) && se.RetryAfter > 0 {
+			wait = min(se.RetryAfter, r.cfg.maxRefresh)
+			delay = max(delay, wait)
+		}
+		if r.doc.failed != nil {
+			r.doc.failed()
+		}
+	}
+	next.nextRefresh = now.Add(delay)
+	rep.next = next.nextRefresh
+	if next.set != nil {
+		rep.event.Keys = next.set.Len()
+	}
+
+	r.mu.Lock()
+	r.state.Store(next)
+	r.pending = nil
+	r.attempted = true
+	if wait > 0 {
+		r.notBefore = now.Add(wait)
+	}
+	if res.err == nil {
+		r.absent = nil
+		for kid := range f.kids {
+			if next.set.ByID(kid) == nil {
+				if r.absent == nil {
+					r.absent = make(map[string]struct{}, len(f.kids))
+				}
+				r.absent[kid] = struct{}{}
+			}
+		}
+		if old.set == nil {
+			close(r.ready)
+		}
+	}
+	r.mu.Unlock()
+	close(f.done)
+	return delay, rep
+}
+
+// report logs a finished fetch and calls the hooks.
+func (r *Remote) report(rep cycleReport) {
+	if rep.discarded {
+		return
+	}
+	ev := rep.event
+	ctx := context.Background()
+	for _, err := range rep.skipped {
+		r.log.LogAttrs(ctx, slog.LevelWarn, "key skipped", slog.String("error", err.Error()))
+	}
+	if ev.Err != nil {
+		r.log.LogAttrs(ctx, slog.LevelWarn, "key fetch failed",
+			slog.String("trigger", ev.Trigger.String()), slog.String("error", ev.Err.Error()),
+			slog.Int("keys", ev.Keys), slog.Time("retry_at", rep.next))
+	} else {
+		r.log.LogAttrs(ctx, slog.LevelDebug, "keys refreshed",
+			slog.String("trigger", ev.Trigger.String()), slog.String("outcome", ev.Outcome.String()),
+			slog.Duration("duration", ev.Duration), slog.Int("keys", ev.Keys), slog.Time("next", rep.next))
+	}
+	if len(rep.added) > 0 || len(rep.removed) > 0 {
+		r.log.LogAttrs(ctx, slog.LevelInfo, "keys changed",
+			slog.Any("added", keyNames(rep.added)), slog.Any("removed", keyNames(rep.removed)), slog.Int("keys", ev.Keys))
+		if h := r.cfg.hooks.KeysChanged; h != nil {
+			h(r.name, rep.added, rep.removed)
+		}
+	}
+	if h := r.cfg.hooks.RefreshEnd; h != nil {
+		h(ev)
+	}
+}
+
+// keyNames names keys for a log: their kids, "(no kid)" for the others.
+func keyNames(keys []*Key) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.ID()
+		if out[i] == "" {
+			out[i] = "(no kid)"
+		}
+	}
+	return out
+}
+
+// fetchResult is the outcome of one fetch.
+type fetchResult struct {
+	set            *Set
+	outcome        Outcome
+	err            error
+	hint           time.Duration
+	hinted         bool
+	added, removed []*Key
+	skipped        []error
+}
+
+// fetch gets the key document, conditionally when the last one had
+// validators, and turns it into a set. It runs on the refresh goroutine only.
+func (r *Remote) fetch(ctx context.Context, old *Set) fetchResult {
+	fail := func(err error) fetchResult { return fetchResult{outcome: OutcomeFailed, err: err} }
+	target, err := r.doc.target(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	cond := r.cond
+	if target != r.condURL || old == nil {
+		cond = validators{}
+	}
+	resp, err := r.getter.get(ctx, target, r.doc.accept, cond)
+	if err != nil {
+		return fail(err)
+	}
+	hint, hinted := resp.hint, resp.hinted
+	if resp.notModified {
+		if !hinted { // a 304 without caching headers keeps the last ones
+			hint, hinted = r.lastHint.d, r.lastHint.ok
+		}
+		r.lastHint.d, r.lastHint.ok = hint, hinted
+		if resp.validators != (validators{}) {
+			r.cond = resp.validators
+		}
+		return fetchResult{set: old, outcome: OutcomeNotModified, hint: hint, hinted: hinted}
+	}
+	sum := sha256.Sum256(resp.body)
+	res := fetchResult{set: old, outcome: OutcomeUnchanged, hint: hint, hinted: hinted}
+	if old == nil || sum != r.bodyHash {
+		r.parses.Add(1)
+		keys, skipped, err := r.doc.parse(resp.body)
+		if err != nil {
+			return fail(fmt.Errorf("keysource: %s: %w", target, err))
+		}
+		res.set, res.added, res.removed, res.skipped, err = buildSet(old, keys, skipped)
+		if err != nil {
+			return fetchResult{outcome: OutcomeFailed, err: fmt.Errorf("keysource: %s: %w", target, err), skipped: res.skipped}
+		}
+		if res.set != old {
+			res.outcome = OutcomeUpdated
+		}
+	}
+	r.bodyHash = sum
+	r.cond, r.condURL = resp.validators, target
+	r.lastHint.d, r.lastHint.ok = hint, hinted
+	return res
+}
