@@ -1,0 +1,239 @@
+package remotecheck
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/verify"
+)
+
+// ClientAuth names how an introspection request authenticates the
+// protected resource to the authorization server.
+type ClientAuth string
+
+// The client authentication methods NewIntrospection supports.
+const (
+	// ClientSecretBasic sends ClientID and ClientSecret in an HTTP Basic
+	// Authorization header, each form-urlencoded first (RFC 6749 section
+	// 2.3.1).
+	ClientSecretBasic ClientAuth = "client_secret_basic"
+	// ClientSecretPost sends client_id and client_secret in the form body.
+	ClientSecretPost ClientAuth = "client_secret_post"
+	// BearerAuth sends BearerToken in an "Authorization: Bearer" header
+	// (RFC 7662 section 2.1 allows a separate access token).
+	BearerAuth ClientAuth = "bearer"
+)
+
+// DefaultTokenTypeHint is the token_type_hint sent when
+// IntrospectionConfig.TokenTypeHint is empty.
+const DefaultTokenTypeHint = "access_token"
+
+// IntrospectionConfig configures an RFC 7662 token introspection check.
+type IntrospectionConfig struct {
+	// Endpoint is the introspection endpoint's URL. Required; https, or
+	// http to a loopback host (see HTTPOptions.InsecureAllowHTTP).
+	Endpoint string
+
+	// ClientID and ClientSecret authenticate the resource server with
+	// ClientSecretBasic or ClientSecretPost. Both are required for those
+	// methods.
+	ClientID, ClientSecret string
+
+	// BearerToken authenticates the resource server with BearerAuth.
+	BearerToken string
+
+	// AuthMethod picks the client authentication. If "",
+	// ClientSecretBasic when ClientID is set, BearerAuth when BearerToken
+	// is set; setting both is an error, and so is setting neither, since
+	// RFC 7662 requires the call to be authorized.
+	AuthMethod ClientAuth
+
+	// TokenTypeHint is sent as token_type_hint. If "",
+	// DefaultTokenTypeHint ("access_token").
+	TokenTypeHint string
+
+	// Issuers, when set, lists the accepted "iss" values of the response:
+	// one without iss (verify.ErrMissingClaim) or with another
+	// (verify.ErrIssuer) refuses the token. If nil, iss is not checked,
+	// since the response comes from the authorization server itself.
+	Issuers []string
+
+	// Audiences, when set, lists the accepted audiences: the response's
+	// "aud" must hold one of them (verify.ErrAudience; verify.ErrMissingClaim
+	// when absent). If nil, aud is not checked; then any token the server
+	// calls active is accepted, including tokens issued for other resource
+	// servers, unless the server itself refuses those.
+	Audiences []string
+
+	// HTTP are the HTTP settings.
+	HTTP HTTPOptions
+
+	// Options are the cache, retry, clock and hook settings.
+	Options Options
+}
+
+// introspection is the Check of NewIntrospection.
+type introspection struct {
+	endpoint  string
+	post      *poster
+	auth      ClientAuth
+	id        string
+	secret    string
+	bearer    string
+	hint      string
+	issuers   []string
+	audiences []string
+}
+
+// NewIntrospection returns a Checker that asks an RFC 7662 introspection
+// endpoint about each token: a POST of the form token=...&token_type_hint=...
+// with client authentication. A response must be 200 with a strict JSON
+// object holding a boolean "active" (anything else is ErrBadResponse,
+// answered with 503); "active": false refuses the token with ErrInactive;
+// "active": true accepts it, the response object decoded into C
+// (Introspection holds the RFC 7662 members), its exp and nbf checked and
+// bounding the cache. 5xx, 429 and transport failures are retried; 401 and
+// 403 mean the server refused our client authentication, ErrBadResponse.
+func NewIntrospection[C any](cfg IntrospectionConfig) (*Checker[C], error) {
+	ic, err := cfg.check()
+	if err != nil {
+		return nil, err
+	}
+	return New(Config[C]{Check: ic, Options: cfg.Options})
+}
+
+func (cfg *IntrospectionConfig) check() (*introspection, error) {
+	if cfg.Endpoint == "" {
+		return nil, errors.New("remotecheck: IntrospectionConfig.Endpoint is required")
+	}
+	u, err := checkURL(cfg.Endpoint, cfg.HTTP.InsecureAllowHTTP)
+	if err != nil {
+		return nil, err
+	}
+	p, err := cfg.HTTP.poster()
+	if err != nil {
+		return nil, err
+	}
+	ic := &introspection{
+		endpoint:  u.String(),
+		post:      p,
+		auth:      cfg.AuthMethod,
+		id:        cfg.ClientID,
+		secret:    cfg.ClientSecret,
+		bearer:    cfg.BearerToken,
+		hint:      cfg.TokenTypeHint,
+		issuers:   slices.Clone(cfg.Issuers),
+		audiences: slices.Clone(cfg.Audiences),
+	}
+	if ic.hint == "" {
+		ic.hint = DefaultTokenTypeHint
+	}
+	if ic.auth == "" {
+		switch {
+		case ic.id != "" && ic.bearer != "":
+			return nil, errors.New("remotecheck: IntrospectionConfig sets both ClientID and BearerToken; set AuthMethod")
+		case ic.id != "":
+			ic.auth = ClientSecretBasic
+		case ic.bearer != "":
+			ic.auth = BearerAuth
+		default:
+			return nil, errors.New("remotecheck: IntrospectionConfig needs client authentication (ClientID and ClientSecret, or BearerToken)")
+		}
+	}
+	switch ic.auth {
+	case ClientSecretBasic, ClientSecretPost:
+		if ic.id == "" || ic.secret == "" {
+			return nil, fmt.Errorf("remotecheck: IntrospectionConfig: %s needs ClientID and ClientSecret", ic.auth)
+		}
+	case BearerAuth:
+		if ic.bearer == "" || strings.ContainsAny(ic.bearer, "\r\n ") {
+			return nil, errors.New("remotecheck: IntrospectionConfig: bearer needs a BearerToken without spaces")
+		}
+	default:
+		return nil, fmt.Errorf("remotecheck: IntrospectionConfig.AuthMethod %q is not supported", ic.auth)
+	}
+	if slices.Contains(ic.issuers, "") || slices.Contains(ic.audiences, "") {
+		return nil, errors.New("remotecheck: IntrospectionConfig.Issuers or Audiences holds an empty value")
+	}
+	return ic, nil
+}
+
+// Check implements Check.
+func (ic *introspection) Check(ctx context.Context, token string) (Result, error) {
+	form := url.Values{"token": {token}, "token_type_hint": {ic.hint}}
+	h := http.Header{
+		"Content-Type": {"application/x-www-form-urlencoded"},
+		"Accept":       {"application/json"},
+	}
+	switch ic.auth {
+	case ClientSecretBasic:
+		cred := url.QueryEscape(ic.id) + ":" + url.QueryEscape(ic.secret)
+		h.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+	case ClientSecretPost:
+		form.Set("client_id", ic.id)
+		form.Set("client_secret", ic.secret)
+	case BearerAuth:
+		h.Set("Authorization", "Bearer "+ic.bearer)
+	}
+	resp, err := ic.post.post(ctx, ic.endpoint, h, []byte(form.Encode()))
+	if err != nil {
+		return Result{}, err
+	}
+	switch {
+	case resp.status == http.StatusOK:
+	case transientStatus(resp.status):
+		return Result{}, fmt.Errorf("%w: introspection answered %d", ErrCheckUnavailable, resp.status)
+	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
+		return Result{}, fmt.Errorf("%w: introspection refused the client authentication (%d)", ErrBadResponse, resp.status)
+	default:
+		return Result{}, fmt.Errorf("%w: introspection answered %d", ErrBadResponse, resp.status)
+	}
+	var r struct {
+		Active   *bool           `json:"active"`
+		Issuer   string          `json:"iss"`
+		Audience claims.Audience `json:"aud"`
+	}
+	if err := json.Unmarshal(resp.body, &r); err != nil {
+		return Result{}, fmt.Errorf("%w: introspection response: %s", ErrBadResponse, describeJSON(err))
+	}
+	if r.Active == nil {
+		return Result{}, fmt.Errorf("%w: introspection response has no boolean \"active\"", ErrBadResponse)
+	}
+	if !*r.Active {
+		return Result{Active: false}, nil
+	}
+	if err := ic.checkIssuerAudience(r.Issuer, r.Audience); err != nil {
+		return Result{}, tokenError(err)
+	}
+	return Result{Active: true, Claims: resp.body}, nil
+}
+
+// checkIssuerAudience applies Issuers and Audiences, when configured.
+func (ic *introspection) checkIssuerAudience(iss string, aud claims.Audience) error {
+	if len(ic.issuers) > 0 {
+		if iss == "" {
+			return fmt.Errorf("%w: %q", verify.ErrMissingClaim, "iss")
+		}
+		if !slices.Contains(ic.issuers, iss) {
+			return verify.ErrIssuer
+		}
+	}
+	if len(ic.audiences) > 0 {
+		if len(aud) == 0 {
+			return fmt.Errorf("%w: %q", verify.ErrMissingClaim, "aud")
+		}
+		if !slices.ContainsFunc(aud, func(a string) bool { return slices.Contains(ic.audiences, a) }) {
+			return verify.ErrAudience
+		}
+	}
+	return nil
+}
