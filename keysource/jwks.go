@@ -45,11 +45,11 @@ func (e alsoError) Unwrap() []error { return []error{e.KeyError, e.also} }
 //   - carries private key members ("private-key");
 //   - has "use": "enc" ("use-enc") or another use than "sig" ("use");
 //   - has "key_ops" without "verify" ("key-ops");
+//   - is of an unsupported type or curve: Ed448, X25519, X448, secp256k1,
+//     "AKP" post-quantum keys ("unsupported");
 //   - has an "alg" that is not a supported JWS signature algorithm, such as
 //     RSA-OAEP, RSA-OAEP-256, A256GCM or A256KW: this is how AES keys are
 //     skipped ("alg");
-//   - is of an unsupported type or curve: Ed448, X25519, X448, secp256k1,
-//     "AKP" post-quantum keys ("unsupported");
 //   - breaks a rule of NewKey (its rule names, e.g. "rsa-min-bits",
 //     "ec-point", "hmac-min-bytes", "alg-mismatch");
 //   - shares its kid with another key ("duplicate-kid"; the error also
@@ -178,6 +178,9 @@ func parseJWK(index int, data []byte) (*Key, error) {
 	case raw.KeyOps != nil && !slices.Contains(raw.KeyOps, "verify"):
 		return nil, fail(ruleKeyOps, "\"key_ops\" [%s] does not allow \"verify\"", strings.Join(raw.KeyOps, ", "))
 	}
+	if errors.Is(perr, jose.ErrJWKUnsupported) {
+		return nil, fail(ruleUnsupported, "%s", strings.TrimPrefix(perr.Error(), "jose: "))
+	}
 	if raw.Alg != "" {
 		if _, ok := jose.ParseAlg(raw.Alg); !ok {
 			return nil, fail(ruleAlg, "\"alg\" %q is not a supported JWS signature algorithm", raw.Alg)
@@ -185,8 +188,6 @@ func parseJWK(index int, data []byte) (*Key, error) {
 	}
 	if perr != nil {
 		switch {
-		case errors.Is(perr, jose.ErrJWKUnsupported):
-			return nil, fail(ruleUnsupported, "%s", strings.TrimPrefix(perr.Error(), "jose: "))
 		case errors.Is(perr, jose.ErrECPoint):
 			return nil, fail(ruleECPoint, "EC point is not on curve %s", raw.Crv)
 		case raw.Public != nil:
