@@ -84,6 +84,13 @@ func (r Roles) Has(role string) bool {
 	return slices.Contains(r.Roles, role)
 }
 
+// HasScope reports whether scope is in the space-delimited scope claim. It
+// lets middleware.RequireScopes read the scopes of Keycloak claims and of any
+// struct that embeds them.
+func (k *Keycloak) HasScope(scope string) bool {
+	return k.Scope.Has(scope)
+}
+
 // HasRealmRole reports whether role is in realm_access.roles.
 func (k *Keycloak) HasRealmRole(role string) bool {
 	return k.RealmAccess.Has(role)

@@ -36,8 +36,6 @@ func scopeFunc[C any](configured func(*C, string) bool) func(*C, string) bool {
 	switch any(new(C)).(type) {
 	case ScopeChecker:
 		return func(c *C, s string) bool { return any(c).(ScopeChecker).HasScope(s) }
-	case *claims.Keycloak:
-		return func(c *C, s string) bool { return any(c).(*claims.Keycloak).Scope.Has(s) }
 	case *claims.Map:
 		return func(c *C, s string) bool { return mapHasScope(*any(c).(*claims.Map), s) }
 	}
