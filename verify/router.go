@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -74,48 +75,90 @@ func UnverifiedIssuer(token string, maxBytes int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	raw, err := decodeSegment(nil, c.payload)
+	p, err := peekPayload(c.payload)
 	if err != nil {
 		return "", err
 	}
+	if !p.hasIss {
+		return "", fmt.Errorf("%w: %q", ErrMissingClaim, "iss")
+	}
+	return p.iss, nil
+}
+
+// peeked holds the claims read from a payload whose signature has not been
+// checked. They may only ever make a verifier refuse a token or route it.
+type peeked struct {
+	iss            string
+	hasIss, hasExp bool
+	exp            float64
+}
+
+// peekPayload reads iss and exp from a payload segment with the same strict
+// JSON rules as the verifier (duplicate names, invalid UTF-8 and trailing
+// data are refused).
+func peekPayload(seg string) (peeked, error) {
+	var p peeked
+	raw, err := decodeSegment(nil, seg)
+	if err != nil {
+		return p, err
+	}
 	if err := checkDepth(raw); err != nil {
-		return "", err
+		return p, err
 	}
 	dec := jsontext.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return "", fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
+		return p, fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
 	}
-	iss, found := "", false
 	for dec.PeekKind() != '}' {
 		name, err := dec.ReadToken()
 		if err != nil {
-			return "", jsonError(err, "claims")
+			return p, jsonError(err, "claims")
 		}
-		if name.String() != "iss" {
-			if err := dec.SkipValue(); err != nil {
-				return "", jsonError(err, "claims")
+		switch name.String() {
+		case "iss":
+			val, err := dec.ReadToken()
+			if err != nil {
+				return p, jsonError(err, "claims")
 			}
-			continue
+			if val.Kind() != '"' || val.String() == "" {
+				return p, fmt.Errorf("%w: claim \"iss\" is not a non-empty string", ErrClaims)
+			}
+			p.iss, p.hasIss = val.String(), true
+		case "exp":
+			val, err := dec.ReadToken()
+			if err != nil {
+				return p, jsonError(err, "claims")
+			}
+			if val.Kind() != '0' {
+				return p, fmt.Errorf("%w: claim \"exp\" is not a number", ErrClaims)
+			}
+			p.exp, p.hasExp = val.Float(), true
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return p, jsonError(err, "claims")
+			}
 		}
-		val, err := dec.ReadToken()
-		if err != nil {
-			return "", jsonError(err, "claims")
-		}
-		if val.Kind() != '"' {
-			return "", fmt.Errorf("%w: claim \"iss\" is not a string", ErrClaims)
-		}
-		iss, found = val.String(), true
 	}
-	// Read to the end so that trailing garbage and duplicate names (the
-	// decoder rejects them) fail here too.
 	if _, err := dec.ReadToken(); err != nil {
-		return "", jsonError(err, "claims")
+		return p, jsonError(err, "claims")
 	}
 	if _, err := dec.ReadToken(); err != io.EOF {
-		return "", fmt.Errorf("%w: data after the claims object", ErrMalformed)
+		return p, fmt.Errorf("%w: data after the claims object", ErrMalformed)
 	}
-	if !found || iss == "" {
-		return "", fmt.Errorf("%w: %q", ErrMissingClaim, "iss")
+	return p, nil
+}
+
+// unverifiedExpired reports whether the payload's unverified exp lies
+// beyond the leeway. Any doubt (no exp, bad JSON) answers false, leaving
+// the decision to the full checks.
+func (s *settings[C]) unverifiedExpired(seg string) bool {
+	p, err := peekPayload(seg)
+	if err != nil || !p.hasExp {
+		return false
 	}
-	return iss, nil
+	exp := time.Unix(0, 0).Add(time.Duration(p.exp * float64(time.Second)))
+	if p.exp > 1e11 || p.exp < -1e11 {
+		return p.exp < 0
+	}
+	return !s.now().Before(exp.Add(s.leeway))
 }

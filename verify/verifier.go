@@ -237,6 +237,12 @@ func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header) (
 			}
 			hint.Reason = keysource.RefreshSignature
 		}
+		// A refresh may reach the network. A token that is expired anyway
+		// must not cause that, so its unverified exp is read first: it can
+		// only make the verifier refuse sooner, never accept.
+		if v.s.unverifiedExpired(c.payload) {
+			return nil, fmt.Errorf("%w (not refreshing keys for it)", ErrExpired)
+		}
 		next, err := v.s.keys.Refresh(ctx, hint)
 		if err != nil {
 			if ctx.Err() != nil {

@@ -271,6 +271,16 @@ func TestVerifyRefresh(t *testing.T) {
 		require.EqualValues(t, 1, src.refreshes.Load())
 		require.Equal(t, keysource.RefreshSignature, src.hints[0].Reason)
 	})
+	t.Run("expired token with an unknown kid never refreshes", func(t *testing.T) {
+		src := &fakeSource{cur: set(t, key(t, "old", rsa3072)), next: set(t, key(t, "rsa1", rsa2048))}
+		v := rsaVerifier[claims.Registered](t, src, nil)
+		_, err := v.Verify(ctx, signRS(t, "rsa1", with("exp", testNow.Add(-time.Hour).Unix())))
+		require.ErrorIs(t, err, verify.ErrExpired)
+		require.Zero(t, src.refreshes.Load())
+		// Forged: a far-future exp does not help an unknown kid either.
+		_, err = v.Verify(ctx, signRS(t, "nope", with("exp", 1e300)))
+		require.ErrorIs(t, err, verify.ErrUnknownKey)
+	})
 	t.Run("bad token fails before any key lookup", func(t *testing.T) {
 		src := &fakeSource{cur: set(t, key(t, "rsa1", rsa2048))}
 		v := rsaVerifier[claims.Registered](t, src, nil)
