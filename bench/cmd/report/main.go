@@ -24,12 +24,20 @@ import (
 
 func main() {
 	goals := flag.Bool("goals", false, "print the GOAL lines after the tables")
+	timeFlag := flag.String("time", "cpu", "time the ratios use: cpu (cpu-ns/op where measured, else ns/op) or wall (ns/op)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: report [-goals] [bench-output-file ...]")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: report [-goals] [-time cpu|wall] [bench-output-file ...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	res := newResults()
+	switch *timeFlag {
+	case "cpu":
+		res.cpu = true
+	case "wall":
+	default:
+		fail(fmt.Errorf("-time: %q is neither cpu nor wall", *timeFlag))
+	}
 	if flag.NArg() == 0 {
 		if err := res.parse(os.Stdin); err != nil {
 			fail(err)
@@ -69,6 +77,29 @@ type results struct {
 	order   []string
 	metrics map[string]map[string][]float64
 	units   map[string][]string // units of a benchmark, in order of appearance
+	// cpu makes ratios use cpu-ns/op where both rows have it.
+	cpu bool
+}
+
+// cpuUnit is the metric bench's benchLoop reports: process CPU time per op.
+const cpuUnit = "cpu-ns/op"
+
+// timeUnit returns the time metric that compares the benchmarks names.
+func (r *results) timeUnit(names ...string) string {
+	if !r.cpu {
+		return "ns/op"
+	}
+	for _, n := range names {
+		if len(r.metrics[n][cpuUnit]) == 0 {
+			return "ns/op"
+		}
+	}
+	return cpuUnit
+}
+
+// timeRatio is pairedRatio on the time metric that compares a and b.
+func (r *results) timeRatio(a, b string) float64 {
+	return r.pairedRatio(a, b, r.timeUnit(a, b))
 }
 
 func newResults() *results {
@@ -150,13 +181,13 @@ func (r *results) pairedRatio(a, b, unit string) float64 {
 	return medianOf(q)
 }
 
-// spread returns (max-min)/median of a benchmark's ns/op, in percent.
-func (r *results) spread(name string) float64 {
-	vs := r.metrics[name]["ns/op"]
+// spread returns (max-min)/median of a benchmark's metric, in percent.
+func (r *results) spread(name, unit string) float64 {
+	vs := r.metrics[name][unit]
 	if len(vs) < 2 {
 		return math.NaN()
 	}
-	return 100 * (slices.Max(vs) - slices.Min(vs)) / r.median(name, "ns/op")
+	return 100 * (slices.Max(vs) - slices.Min(vs)) / r.median(name, unit)
 }
 
 // group splits a name into its group (all but the last element) and row.
@@ -183,10 +214,14 @@ func (r *results) writeTables(w io.Writer) {
 		rows[g] = append(rows[g], row)
 	}
 	slices.SortStableFunc(groups, func(a, b string) int { return sectionRank(a) - sectionRank(b) })
-	for gi, g := range groups {
-		if gi > 0 {
-			fmt.Fprintln(w)
-		}
+	if r.cpu {
+		fmt.Fprintln(w, "Ratios (×, speed-up) and spread use cpu ns/op, the process's CPU time per op, where both rows have it, else wall ns/op;")
+	} else {
+		fmt.Fprintln(w, "Ratios (×, speed-up) and spread use wall ns/op;")
+	}
+	fmt.Fprintln(w, "each ratio is the median over the runs of the ratio within one run. Spread is (max-min)/median.")
+	for _, g := range groups {
+		fmt.Fprintln(w)
 		r.writeGroup(w, g, rows[g])
 	}
 }
@@ -204,7 +239,7 @@ func sectionRank(g string) int {
 }
 
 // standard units come first, in this order; custom metrics follow.
-var standard = []string{"ns/op", "B/op", "allocs/op"}
+var standard = []string{"ns/op", cpuUnit, "B/op", "allocs/op"}
 
 func (r *results) writeGroup(w io.Writer, g string, rows []string) {
 	var custom []string
@@ -223,7 +258,7 @@ func (r *results) writeGroup(w io.Writer, g string, rows []string) {
 	}
 	procs := slices.Contains(rows, "procs=1")
 
-	header := []string{g, "runs", "ns/op", "spread", "B/op", "allocs/op"}
+	header := []string{g, "runs", "ns/op", "cpu ns/op", "spread", "B/op", "allocs/op"}
 	header = append(header, custom...)
 	for _, ref := range refs {
 		header = append(header, "× "+ref)
@@ -241,12 +276,12 @@ func (r *results) writeGroup(w io.Writer, g string, rows []string) {
 
 	for _, row := range rows {
 		name := join(g, row)
-		ns := r.median(name, "ns/op")
 		cells := []string{
 			row,
 			strconv.Itoa(len(r.metrics[name]["ns/op"])),
-			formatNs(ns),
-			formatPct(r.spread(name)),
+			formatNs(r.median(name, "ns/op")),
+			formatNs(r.median(name, cpuUnit)),
+			formatPct(r.spread(name, r.timeUnit(name))),
 			formatNum(r.median(name, "B/op")),
 			formatNum(r.median(name, "allocs/op")),
 		}
@@ -254,9 +289,10 @@ func (r *results) writeGroup(w io.Writer, g string, rows []string) {
 			cells = append(cells, formatNum(r.median(name, u)))
 		}
 		for _, ref := range refs {
-			cells = append(cells, formatRatio(r.pairedRatio(name, join(g, ref), "ns/op")))
+			cells = append(cells, formatRatio(r.timeRatio(name, join(g, ref))))
 		}
 		if procs {
+			// Throughput: only wall time tells what two goroutines gain.
 			cells = append(cells, formatRatio(r.pairedRatio(join(g, "procs=1"), name, "ns/op")))
 		}
 		fmt.Fprintln(w, "| "+strings.Join(cells, " | ")+" |")
