@@ -183,6 +183,18 @@ func TestOIDCRefused(t *testing.T) {
 			wantErr:   ErrMalformed,
 		},
 		{
+			name:      "duplicate issuer members",
+			issuer:    func(s *oidcServer) string { return s.URL() + "/realms/r" },
+			discoBody: `{"issuer":"https://a.example","issuer":"https://b.example","jwks_uri":"https://a.example/certs"}`,
+			wantErr:   ErrMalformed,
+		},
+		{
+			name:      "issuer member in another case",
+			issuer:    func(s *oidcServer) string { return s.URL() + "/realms/r" },
+			discoBody: `{"ISSUER":"x","jwks_uri":"https://a.example/certs"}`,
+			wantErr:   ErrIssuerMismatch,
+		},
+		{
 			name:    "discovery missing",
 			issuer:  func(s *oidcServer) string { return s.URL() + "/realms/missing" },
 			wantErr: errStatus404,

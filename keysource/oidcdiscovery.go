@@ -2,9 +2,10 @@ package keysource
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
+
+	"github.com/go-json-experiment/json"
 )
 
 // Discovery holds the members of an OpenID Connect discovery document
@@ -47,6 +48,8 @@ func (o *OIDC) discover(ctx context.Context) (*Discovery, error) {
 		return nil, fmt.Errorf("keysource: OIDC discovery: %w", err)
 	}
 	var d Discovery
+	// Strict JSON: member names match exactly and may not repeat, so no
+	// second or differently-cased "issuer" can slip past the check below.
 	if err := json.Unmarshal(resp.body, &d); err != nil {
 		return nil, fmt.Errorf("%w: discovery document %s: %v", ErrMalformed, o.discoveryURL, err)
 	}
