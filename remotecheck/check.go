@@ -19,7 +19,7 @@ import "context"
 // 503 rather than 401, since the token was not found at fault.
 //
 // Check must be safe for concurrent use, must honour ctx, and must never
-// log the token.
+// log the token or put it in an error (errors are logged).
 type Check interface {
 	Check(ctx context.Context, token string) (Result, error)
 }

@@ -58,9 +58,10 @@ type Options struct {
 	// Failures to reach the issuer are never cached.
 	NegativeCacheTTL time.Duration
 
-	// CacheSize is how many answers are remembered. If zero,
-	// DefaultCacheSize (1024); a negative value turns the cache off.
-	// Each entry holds the whole token, so the memory bound is about
+	// CacheSize is how many answers are remembered (rounded down to a
+	// multiple of 16, and at least 16: the cache has 16 shards). If zero,
+	// DefaultCacheSize (1024); a negative value turns the cache off. Each
+	// entry holds the whole token, so the memory bound is about
 	// CacheSize × MaxTokenBytes plus the claims.
 	CacheSize int
 
