@@ -135,7 +135,13 @@ func (s *shared) tokenError(err error) *Error {
 	}
 	switch {
 	case errors.Is(err, verify.ErrKeysUnavailable): // keysource.ErrUnavailable
-		e := s.refusal(http.StatusServiceUnavailable, "", verify.ReasonKeysUnavailable, err)
+		// A remote checker names its own outage (check_unavailable, ...);
+		// keep that reason, else say the keys are unavailable.
+		reason := verify.Reason(err)
+		if reason == "" || reason == "error" {
+			reason = verify.ReasonKeysUnavailable
+		}
+		e := s.refusal(http.StatusServiceUnavailable, "", sanitize(reason), err)
 		e.RetryAfter = s.retryAfter
 		return e
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

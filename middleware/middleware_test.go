@@ -124,6 +124,12 @@ func TestHandlerResponses(t *testing.T) {
 			status: 503, retry: "10", reason: "keys_unavailable",
 		},
 		{
+			name:   "remote checker down keeps its own reason",
+			cfg:    middleware.Config[claims.Keycloak]{Verifier: refuse(&verify.Error{Reason: "check_unavailable", Err: fmt.Errorf("%w: 502 from checker", keysource.ErrUnavailable)})},
+			header: http.Header{"Authorization": {"Bearer " + goodToken}},
+			status: 503, retry: "10", reason: "check_unavailable",
+		},
+		{
 			name:   "keys unavailable, custom Retry-After",
 			cfg:    middleware.Config[claims.Keycloak]{RetryAfter: 1500 * time.Millisecond, Verifier: refuse(keysource.ErrUnavailable)},
 			header: http.Header{"Authorization": {"Bearer " + goodToken}},

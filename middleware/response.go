@@ -147,6 +147,10 @@ var details = map[string]string{
 	verify.ReasonAudience:        "The access token is not meant for this resource.",
 	verify.ReasonClaims:          "The access token's claims are invalid.",
 	verify.ReasonCanceled:        "The request was canceled or timed out before the token was verified.",
+	// Reasons of remote token checkers (package remotecheck).
+	"inactive":           "The access token is no longer active.",
+	"check_unavailable":  "The service that checks access tokens is unavailable; retry later.",
+	"check_bad_response": "The service that checks access tokens gave an unusable answer; retry later.",
 }
 
 func detail(e *Error) string {
