@@ -67,12 +67,15 @@ type IntrospectionConfig struct {
 	// since the response comes from the authorization server itself.
 	Issuers []string
 
-	// Audiences, when set, lists the accepted audiences: the response's
-	// "aud" must hold one of them (verify.ErrAudience; verify.ErrMissingClaim
-	// when absent). If nil, aud is not checked; then any token the server
-	// calls active is accepted, including tokens issued for other resource
-	// servers, unless the server itself refuses those.
+	// Audiences lists the accepted audiences: the response's "aud" must
+	// hold one of them (verify.ErrAudience; verify.ErrMissingClaim when
+	// absent). Required unless InsecureSkipAudienceCheck is set.
 	Audiences []string
+
+	// InsecureSkipAudienceCheck accepts any aud, or none. Then any token
+	// the server calls active is accepted, including tokens it issued for
+	// other resource servers, unless the server itself refuses those.
+	InsecureSkipAudienceCheck bool
 
 	// HTTP are the HTTP settings.
 	HTTP HTTPOptions
@@ -160,6 +163,9 @@ func (cfg *IntrospectionConfig) check() (*introspection, error) {
 		}
 	default:
 		return nil, fmt.Errorf("remotecheck: IntrospectionConfig.AuthMethod %q is not supported", ic.auth)
+	}
+	if len(ic.audiences) == 0 && !cfg.InsecureSkipAudienceCheck {
+		return nil, errors.New("remotecheck: IntrospectionConfig.Audiences is required (or set InsecureSkipAudienceCheck)")
 	}
 	if slices.Contains(ic.issuers, "") || slices.Contains(ic.audiences, "") {
 		return nil, errors.New("remotecheck: IntrospectionConfig.Issuers or Audiences holds an empty value")

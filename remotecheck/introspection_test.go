@@ -44,7 +44,7 @@ func introspector(t *testing.T, cfg remotecheck.IntrospectionConfig) (*fakeintro
 }
 
 func TestIntrospectionActive(t *testing.T) {
-	srv, c, _, _ := introspector(t, remotecheck.IntrospectionConfig{})
+	srv, c, _, _ := introspector(t, remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true})
 	exp := t0.Add(time.Hour).Unix()
 	srv.Activate("tok-1", map[string]any{
 		"scope": "read write", "client_id": "app", "username": "alice", "token_type": "Bearer",
@@ -92,12 +92,12 @@ func TestIntrospectionClientAuth(t *testing.T) {
 		wantErr  error
 	}{
 		{name: "client_secret_post",
-			cfg:      remotecheck.IntrospectionConfig{ClientID: clientID, ClientSecret: clientSecret, AuthMethod: remotecheck.ClientSecretPost},
+			cfg:      remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, ClientID: clientID, ClientSecret: clientSecret, AuthMethod: remotecheck.ClientSecretPost},
 			wantForm: map[string]string{"client_id": clientID, "client_secret": clientSecret}},
-		{name: "bearer", cfg: remotecheck.IntrospectionConfig{BearerToken: "rs-bearer"}, wantAuth: "Bearer rs-bearer"},
-		{name: "wrong secret", cfg: remotecheck.IntrospectionConfig{ClientID: clientID, ClientSecret: "nope"}, wantErr: remotecheck.ErrBadResponse},
-		{name: "wrong bearer", cfg: remotecheck.IntrospectionConfig{BearerToken: "nope"}, wantErr: remotecheck.ErrBadResponse},
-		{name: "custom token_type_hint", cfg: remotecheck.IntrospectionConfig{ClientID: clientID, ClientSecret: clientSecret, TokenTypeHint: "refresh_token"},
+		{name: "bearer", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, BearerToken: "rs-bearer"}, wantAuth: "Bearer rs-bearer"},
+		{name: "wrong secret", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, ClientID: clientID, ClientSecret: "nope"}, wantErr: remotecheck.ErrBadResponse},
+		{name: "wrong bearer", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, BearerToken: "nope"}, wantErr: remotecheck.ErrBadResponse},
+		{name: "custom token_type_hint", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, ClientID: clientID, ClientSecret: clientSecret, TokenTypeHint: "refresh_token"},
 			wantAuth: basicAuth, wantForm: map[string]string{"token_type_hint": "refresh_token"}},
 	}
 	for _, tt := range tests {
@@ -122,7 +122,7 @@ func TestIntrospectionClientAuth(t *testing.T) {
 }
 
 func TestIntrospectionInactive(t *testing.T) {
-	srv, c, clk, _ := introspector(t, remotecheck.IntrospectionConfig{})
+	srv, c, clk, _ := introspector(t, remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true})
 	_, err := c.Verify(context.Background(), "unknown")
 	requireReason(t, err, remotecheck.ErrInactive, remotecheck.ReasonInactive)
 	_, err = c.Verify(context.Background(), "unknown")
@@ -163,7 +163,7 @@ func TestIntrospectionResponses(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c, _, _ := introspector(t, remotecheck.IntrospectionConfig{})
+			srv, c, _, _ := introspector(t, remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true})
 			srv.SetRaw(tt.status, "application/json", []byte(tt.body))
 			_, err := c.Verify(context.Background(), "tok")
 			requireReason(t, err, tt.want, tt.reason)
@@ -187,7 +187,7 @@ func TestIntrospectionIssuerAudience(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, c, _, _ := introspector(t, remotecheck.IntrospectionConfig{
+			srv, c, _, _ := introspector(t, remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true,
 				Issuers: []string{"https://as.example"}, Audiences: []string{"api"},
 			})
 			srv.Activate("tok", tt.claims)
@@ -205,7 +205,7 @@ func TestIntrospectionIssuerAudience(t *testing.T) {
 }
 
 func TestIntrospectionCacheBoundedByExp(t *testing.T) {
-	srv, c, clk, _ := introspector(t, remotecheck.IntrospectionConfig{Options: remotecheck.Options{Leeway: -1}})
+	srv, c, clk, _ := introspector(t, remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Options: remotecheck.Options{Leeway: -1}})
 	srv.Activate("tok", map[string]any{"exp": t0.Add(5 * time.Second).Unix()})
 	_, err := c.Verify(context.Background(), "tok")
 	require.NoError(t, err)
@@ -238,7 +238,7 @@ func TestIntrospectionLargeResponseRefused(t *testing.T) {
 				_, _ = w.Write([]byte(big))
 			}))
 			t.Cleanup(srv.Close)
-			c, err := remotecheck.NewIntrospection[claims.Map](remotecheck.IntrospectionConfig{
+			c, err := remotecheck.NewIntrospection[claims.Map](remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true,
 				Endpoint: srv.URL, ClientID: "id", ClientSecret: "secret",
 			})
 			require.NoError(t, err)
@@ -255,17 +255,19 @@ func TestNewIntrospection(t *testing.T) {
 		cfg  remotecheck.IntrospectionConfig
 		want error
 	}{
-		{name: "no endpoint", cfg: remotecheck.IntrospectionConfig{ClientID: "a", ClientSecret: "b"}},
-		{name: "http to a remote host", cfg: remotecheck.IntrospectionConfig{Endpoint: "http://as.example/introspect", ClientID: "a", ClientSecret: "b"}, want: remotecheck.ErrInsecureURL},
-		{name: "ftp", cfg: remotecheck.IntrospectionConfig{Endpoint: "ftp://as.example/introspect", ClientID: "a", ClientSecret: "b"}, want: remotecheck.ErrInsecureURL},
-		{name: "user info", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://u:p@as.example/introspect", ClientID: "a", ClientSecret: "b"}},
-		{name: "no client auth", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect"}},
-		{name: "no secret", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a"}},
-		{name: "both client id and bearer", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", BearerToken: "c"}},
-		{name: "unknown method", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", AuthMethod: "private_key_jwt"}},
-		{name: "empty issuer", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", Issuers: []string{""}}},
-		{name: "negative timeout", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", HTTP: remotecheck.HTTPOptions{Timeout: -1}}},
-		{name: "too many attempts", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", Options: remotecheck.Options{Attempts: 11}}},
+		{name: "no audience", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b"}},
+		{name: "no audience", cfg: remotecheck.IntrospectionConfig{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b"}},
+		{name: "no endpoint", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, ClientID: "a", ClientSecret: "b"}},
+		{name: "http to a remote host", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "http://as.example/introspect", ClientID: "a", ClientSecret: "b"}, want: remotecheck.ErrInsecureURL},
+		{name: "ftp", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "ftp://as.example/introspect", ClientID: "a", ClientSecret: "b"}, want: remotecheck.ErrInsecureURL},
+		{name: "user info", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://u:p@as.example/introspect", ClientID: "a", ClientSecret: "b"}},
+		{name: "no client auth", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect"}},
+		{name: "no secret", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a"}},
+		{name: "both client id and bearer", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", BearerToken: "c"}},
+		{name: "unknown method", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", AuthMethod: "private_key_jwt"}},
+		{name: "empty issuer", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", Issuers: []string{""}}},
+		{name: "negative timeout", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", HTTP: remotecheck.HTTPOptions{Timeout: -1}}},
+		{name: "too many attempts", cfg: remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", Options: remotecheck.Options{Attempts: 11}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,11 +280,12 @@ func TestNewIntrospection(t *testing.T) {
 		})
 	}
 	for _, ok := range []remotecheck.IntrospectionConfig{
-		{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b"},
-		{Endpoint: "http://127.0.0.1:8080/introspect", BearerToken: "t"},
-		{Endpoint: "http://localhost/introspect", BearerToken: "t"},
-		{Endpoint: "http://[::1]/introspect", BearerToken: "t"},
-		{Endpoint: "http://as.internal/introspect", BearerToken: "t", HTTP: remotecheck.HTTPOptions{InsecureAllowHTTP: true}},
+		{InsecureSkipAudienceCheck: true, Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b"},
+		{Endpoint: "https://as.example/introspect", ClientID: "a", ClientSecret: "b", Audiences: []string{"api"}},
+		{InsecureSkipAudienceCheck: true, Endpoint: "http://127.0.0.1:8080/introspect", BearerToken: "t"},
+		{InsecureSkipAudienceCheck: true, Endpoint: "http://localhost/introspect", BearerToken: "t"},
+		{InsecureSkipAudienceCheck: true, Endpoint: "http://[::1]/introspect", BearerToken: "t"},
+		{InsecureSkipAudienceCheck: true, Endpoint: "http://as.internal/introspect", BearerToken: "t", HTTP: remotecheck.HTTPOptions{InsecureAllowHTTP: true}},
 	} {
 		_, err := remotecheck.NewIntrospection[claims.Map](ok)
 		require.NoError(t, err, ok.Endpoint)
@@ -295,7 +298,7 @@ func TestRedirectNotFollowed(t *testing.T) {
 	redirector := httptest.NewServer(http.RedirectHandler(target.Endpoint, http.StatusTemporaryRedirect))
 	t.Cleanup(redirector.Close)
 
-	c, err := remotecheck.NewIntrospection[claims.Map](remotecheck.IntrospectionConfig{
+	c, err := remotecheck.NewIntrospection[claims.Map](remotecheck.IntrospectionConfig{InsecureSkipAudienceCheck: true,
 		Endpoint: redirector.URL, ClientID: "id", ClientSecret: "secret",
 		HTTP: remotecheck.HTTPOptions{Client: &http.Client{}}, // its default CheckRedirect would follow
 	})
