@@ -25,23 +25,29 @@ type JWKSConfig struct {
 // fails with an error wrapping ErrConfig or ErrInsecureURL when the
 // configuration is invalid. The caller must Close the source.
 func NewJWKS(cfg JWKSConfig) (*Remote, error) {
-	s, err := cfg.resolve()
+	return newURLSource(cfg.FetchConfig, cfg.URL, "JWKSConfig", jwksAccept, ParseJWKS)
+}
+
+// newURLSource builds a remote source for one fixed URL: the JWKS and PEM
+// sources differ only in what they ask for and how they parse it.
+func newURLSource(fc FetchConfig, rawURL, cfgName, accept string, parse func([]byte) ([]*Key, []error, error)) (*Remote, error) {
+	s, err := fc.resolve()
 	if err != nil {
 		return nil, err
 	}
-	if cfg.URL == "" {
-		return nil, fmt.Errorf("%w: JWKSConfig.URL is required", ErrConfig)
+	if rawURL == "" {
+		return nil, fmt.Errorf("%w: %s.URL is required", ErrConfig, cfgName)
 	}
-	u, err := checkURL(cfg.URL, s.insecure)
+	u, err := checkURL(rawURL, s.insecure)
 	if err != nil {
 		return nil, err
 	}
 	target := u.String()
 	r := newRemote(document{
 		name:   target,
-		accept: jwksAccept,
+		accept: accept,
 		target: func(context.Context) (string, error) { return target, nil },
-		parse:  ParseJWKS,
+		parse:  parse,
 	}, s)
 	r.startEager()
 	return r, nil

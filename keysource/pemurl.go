@@ -1,10 +1,5 @@
 package keysource
 
-import (
-	"context"
-	"fmt"
-)
-
 // pemAccept is the Accept header of a PEM request.
 const pemAccept = "application/x-pem-file, application/x-x509-ca-cert, text/plain;q=0.9, */*;q=0.1"
 
@@ -27,27 +22,8 @@ type PEMConfig struct {
 // wrapping ErrConfig or ErrInsecureURL when the configuration is invalid.
 // The caller must Close the source.
 func NewPEM(cfg PEMConfig) (*Remote, error) {
-	s, err := cfg.resolve()
-	if err != nil {
-		return nil, err
-	}
-	if cfg.URL == "" {
-		return nil, fmt.Errorf("%w: PEMConfig.URL is required", ErrConfig)
-	}
-	u, err := checkURL(cfg.URL, s.insecure)
-	if err != nil {
-		return nil, err
-	}
-	target := u.String()
-	r := newRemote(document{
-		name:   target,
-		accept: pemAccept,
-		target: func(context.Context) (string, error) { return target, nil },
-		parse: func(data []byte) ([]*Key, []error, error) {
-			keys, err := ParsePEM(data)
-			return keys, nil, err
-		},
-	}, s)
-	r.startEager()
-	return r, nil
+	return newURLSource(cfg.FetchConfig, cfg.URL, "PEMConfig", pemAccept, func(data []byte) ([]*Key, []error, error) {
+		keys, err := ParsePEM(data)
+		return keys, nil, err
+	})
 }
