@@ -11,30 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/internal/testkeys"
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/verify"
 )
-
-// Google's Wycheproof vectors live beside the repository, in
-// ../shared/testvectors/wycheproof; they are never copied into it.
-func wycheproofDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found above the test")
-		dir = parent
-	}
-	vectors := filepath.Join(dir, "..", "shared", "testvectors", "wycheproof")
-	if _, err := os.Stat(vectors); err != nil {
-		t.Skipf("Wycheproof vectors not found: expected them in %s (the shared folder beside the repository)", vectors)
-	}
-	return vectors
-}
 
 type wycheproofFile struct {
 	TestGroups []struct {
@@ -77,7 +57,7 @@ var wycheproofRejected = map[int]string{
 }
 
 func runWycheproof(t *testing.T, file string) {
-	dir := wycheproofDir(t)
+	dir := testkeys.WycheproofDir(t)
 	data, err := os.ReadFile(filepath.Join(dir, file))
 	require.NoError(t, err)
 	var f wycheproofFile

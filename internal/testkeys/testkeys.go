@@ -169,3 +169,17 @@ func HMAC(t testing.TB) []byte {
 	}
 	return bytes.Clone(b)
 }
+
+// WycheproofDir returns the folder of Google's Wycheproof JWS and JWK
+// vectors, which sits beside the repository in
+// ../shared/testvectors/wycheproof and is never copied into it. When the
+// folder is absent (a user's clone) the test is skipped with a message
+// saying where the vectors are expected.
+func WycheproofDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(Root(), "..", "shared", "testvectors", "wycheproof")
+	if _, err := os.Stat(dir); err != nil {
+		t.Skipf("Wycheproof vectors not found: expected them in %s (the shared folder beside the repository)", dir)
+	}
+	return dir
+}
