@@ -1,0 +1,30 @@
+package profile
+
+import (
+	"time"
+
+	"github.com/jwtguard/jwtguard/keysource"
+)
+
+// Settings are the settings shared by the profiles that verify tokens with
+// the issuer's keys (Keycloak, Erply, Ansira). The zero value is a sound
+// production configuration.
+type Settings struct {
+	// Fetch configures the remote key source: HTTP client, timeouts,
+	// refresh interval and on-demand refresh cooldown, staleness, logger,
+	// hooks, clock, and InsecureAllowHTTP. The zero value is
+	// keysource's production default: https only (http to loopback hosts
+	// is allowed), lazy first fetch, logs to slog.Default().
+	Fetch keysource.FetchConfig
+
+	// Leeway is the clock skew tolerated on exp, nbf and iat. If zero,
+	// verify.DefaultLeeway (60 s); a negative value means none.
+	Leeway time.Duration
+
+	// Now is the verifier's clock. If nil, time.Now.
+	Now func() time.Time
+
+	// CacheSize is how many verified tokens the verifier remembers. If
+	// zero, verify.DefaultCacheSize; a negative value turns the cache off.
+	CacheSize int
+}
