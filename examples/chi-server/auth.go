@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -19,18 +20,20 @@ import (
 const readyTimeout = 10 * time.Second
 
 // authn is the API's protection: the key source, the verifier and the
-// middleware, and a description of them for the banner.
+// middleware in front of the routes, and a description of them for the
+// banner.
 //
-// The claims type is claims.Keycloak, whose shape the demo issuer follows.
-// A -profile flag (keycloak, erply, epr, ansira) would choose the claims
-// type, extractors (EPR's x-access-token, Erply's jwt header), algorithms
-// and StatusByReason (Ansira: expired → 403) here; routes is generic over
-// the claims type for that reason.
+// Without -profile the claims type is claims.Keycloak, whose shape the demo
+// issuer follows. With -profile (profileauth.go) it is the profile's:
+// claims.Keycloak, claims.Erply, profile.AnsiraClaims or claims.Map (EPR);
+// routes is generic over it.
 type authn struct {
-	mw       *middleware.Middleware[claims.Keycloak]
-	keys     string   // where the keys come from
-	checks   string   // what is checked
-	warnings []string // what is not
+	api      http.Handler // the routes behind the middleware
+	keys     string       // where the keys come from
+	checks   string       // what is checked
+	warnings []string     // what is not
+	header   string       // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
+	hints    routeHints   // what /api/reports and /api/admin answer, for the banner
 	close    func() error
 }
 
@@ -38,7 +41,10 @@ type authn struct {
 // issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks and
 // -pem).
 func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger) (*authn, error) {
-	a := &authn{close: func() error { return nil }}
+	if c.profile != "" {
+		return newProfileAuthn(ctx, c, log)
+	}
+	a := &authn{close: func() error { return nil }, header: bearerHeader}
 	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"}
 	var (
 		src remoteSource
@@ -100,20 +106,19 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 	for _, h := range c.headers {
 		extractors = append(extractors, middleware.Header(h))
 	}
-	a.mw, err = middleware.New(middleware.Config[claims.Keycloak]{
+	mw, err := middleware.New(middleware.Config[claims.Keycloak]{
 		Verifier:          v,
 		Extractors:        extractors,
-		Realm:             "jwtguard-example",
+		Realm:             apiRealm,
 		SkipCORSPreflight: true,
 		OnOutcome:         recordReason,
-		// The access log already has one line per request; the middleware
-		// adds only what needs attention (keys unavailable, misconfiguration).
-		Logger: slog.New(minLevel{log.With("component", "jwtguard").Handler(), slog.LevelWarn}),
+		Logger:            middlewareLogger(log),
 	})
 	if err != nil {
 		_ = a.close()
 		return nil, err
 	}
+	a.api = routes(mw, log)
 
 	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
 	defer cancel()
@@ -125,6 +130,19 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
 	}
 	return a, nil
+}
+
+// apiRealm is the realm of the API's WWW-Authenticate challenges.
+const apiRealm = "jwtguard-example"
+
+// bearerHeader is how curl sends a token in the banner by default.
+const bearerHeader = "Authorization: Bearer"
+
+// middlewareLogger is the middleware's logger. The access log already has
+// one line per request; the middleware adds only what needs attention
+// (keys unavailable, misconfiguration).
+func middlewareLogger(log *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{log.With("component", "jwtguard").Handler(), slog.LevelWarn})
 }
 
 // minLevel drops records below min.

@@ -33,7 +33,7 @@ func printBanner(w io.Writer, a *app) error {
 
 	api := a.apiURL
 	bearer := func(v, path, want string) string {
-		return fmt.Sprintf("curl -i -H \"Authorization: Bearer $%s\" %s%s\t# %s\n", v, api, path, want)
+		return fmt.Sprintf("curl -i -H \"%s $%s\" %s%s\t# %s\n", a.auth.header, v, api, path, want)
 	}
 	if a.demo != nil {
 		tok, err := a.demo.mint(tokenRequest{sub: defaultSub, scopes: []string{"openid", "reports:read"}, roles: []string{"user"}, ttl: bannerTTL})
@@ -53,8 +53,8 @@ func printBanner(w io.Writer, a *app) error {
 		fmt.Fprint(tw, bearer("TOKEN", "/api/reports", "200, the token has scope reports:read"))
 		fmt.Fprint(tw, bearer("TOKEN", "/api/admin", "403 insufficient_scope, the token lacks realm role admin"))
 	} else {
-		fmt.Fprint(tw, bearer("TOKEN", "/api/reports", "200 with scope reports:read, else 403 insufficient_scope"))
-		fmt.Fprint(tw, bearer("TOKEN", "/api/admin", "200 with realm role admin, else 403 insufficient_scope"))
+		fmt.Fprint(tw, bearer("TOKEN", "/api/reports", a.auth.hints.reportsOr("200 with scope reports:read, else 403 insufficient_scope")))
+		fmt.Fprint(tw, bearer("TOKEN", "/api/admin", a.auth.hints.adminOr("200 with realm role admin, else 403 insufficient_scope")))
 	}
 	tw.Flush()
 	if a.demo != nil {

@@ -22,13 +22,14 @@ type config struct {
 	headers  []string      // -header, repeatable
 	leeway   time.Duration // -leeway
 	insecure bool          // -insecure-allow-http
-	// A later -profile flag (keycloak, erply, epr, ansira) will set the
-	// claims type, the extractors and the status mapping; see auth.go.
+	profileFlags
 }
 
 // demo reports whether the API is protected by the embedded demo issuer
 // (no real issuer given).
-func (c *config) demo() bool { return c.oidc == "" && c.jwks == "" && c.pem == "" }
+func (c *config) demo() bool {
+	return c.profile == "" && c.oidc == "" && c.jwks == "" && c.pem == ""
+}
 
 // listFlag is a repeatable flag that also splits on commas.
 type listFlag struct{ values *[]string }
@@ -60,8 +61,6 @@ Runs a small API protected by jwtguard:
 With no key flag it also starts a DEMO issuer on -demo-addr (loopback only)
 and protects the API with it through OpenID Connect discovery. With -oidc,
 -jwks or -pem it protects the API with a real issuer instead.
-
-Flags:
 `
 
 // parseFlags parses args. Usage errors are returned (and -h prints the
@@ -71,7 +70,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("chi-server", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
-		fmt.Fprint(out, usageHead)
+		fmt.Fprint(out, usageHead, profileUsage, "\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "API listen `address`")
@@ -85,6 +84,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.Var(listFlag{&c.headers}, "header", "also read a bare token from this header `name` (repeatable), e.g. x-access-token")
 	fs.DurationVar(&c.leeway, "leeway", 60*time.Second, "clock skew tolerated on exp, nbf and iat (0: none)")
 	fs.BoolVar(&c.insecure, "insecure-allow-http", false, "allow http key URLs to non-loopback hosts")
+	c.addProfileFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -95,6 +95,15 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 }
 
 func (c *config) check() error {
+	if err := c.checkProfile(); err != nil {
+		return err
+	}
+	if c.profile != "" {
+		if c.leeway < 0 {
+			return errors.New("-leeway is negative")
+		}
+		return nil
+	}
 	n := 0
 	for _, v := range []string{c.oidc, c.jwks, c.pem} {
 		if v != "" {

@@ -69,12 +69,13 @@ type app struct {
 // start starts the demo issuer (in demo mode), builds the middleware, and
 // starts the API. Everything listens before start returns, so the URLs in
 // app work at once.
-func start(ctx context.Context, c *config, log *slog.Logger) (a *app, err error) {
-	a = &app{cfg: c, failed: make(chan error, 2)}
+func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
+	a := &app{cfg: c, failed: make(chan error, 2)}
+	started := false
 	defer func() {
-		if err != nil {
+		// Every error return says nil: stop whatever had started.
+		if !started {
 			_ = a.shutdown(context.Background())
-			a = nil
 		}
 	}()
 	if c.demo() {
@@ -91,15 +92,18 @@ func start(ctx context.Context, c *config, log *slog.Logger) (a *app, err error)
 	} else if c.oidc != "" {
 		a.issuerURL = c.oidc
 	}
-	if a.auth, err = newAuthn(ctx, c, a.issuerURL, log); err != nil {
+	auth, err := newAuthn(ctx, c, a.issuerURL, log)
+	if err != nil {
 		return nil, err
 	}
+	a.auth = auth
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return nil, fmt.Errorf("API: %w", err)
 	}
 	a.apiURL = "http://" + ln.Addr().String()
-	a.serve(ln, routes(a.auth.mw, log))
+	a.serve(ln, a.auth.api)
+	started = true
 	return a, nil
 }
 

@@ -1,0 +1,224 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/middleware"
+	"github.com/jwtguard/jwtguard/profile"
+	"github.com/jwtguard/jwtguard/remotecheck"
+)
+
+// routeHints say what /api/reports and /api/admin answer under a profile
+// whose tokens carry scopes or roles in their own way, for the banner; ""
+// keeps the default text.
+type routeHints struct{ reports, admin string }
+
+func (h routeHints) reportsOr(def string) string { return cmp.Or(h.reports, def) }
+func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
+
+// newProfileAuthn builds the protection of -profile: the profile, the
+// middleware with the profile's extractors and statuses, and the routes.
+func newProfileAuthn(ctx context.Context, c *config, log *slog.Logger) (*authn, error) {
+	a := &authn{close: func() error { return nil }, header: bearerHeader}
+	s := profile.Settings{
+		Fetch:  keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
+		Leeway: flagLeeway(c.leeway),
+	}
+	var (
+		ready func(context.Context) error
+		err   error
+	)
+	switch c.profile {
+	case profileKeycloak:
+		ready, err = a.keycloak(c, s, log)
+	case profileErply:
+		ready, err = a.erply(c, s, log)
+	case profileAnsira:
+		ready, err = a.ansira(c, s, log)
+	case profileEPR:
+		ready, err = a.epr(c, log)
+	default:
+		err = fmt.Errorf("unknown profile %q", c.profile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
+	defer cancel()
+	if err := ready(rctx); err != nil {
+		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
+	}
+	return a, nil
+}
+
+// flagLeeway turns -leeway into verify's Leeway, whose zero means its
+// default.
+func flagLeeway(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}
+
+// mount puts p's middleware in front of the routes. noRoles answers a role
+// check 403 for tokens that carry no roles, instead of 500
+// (misconfigured).
+func mount[C any](a *authn, p *profile.Profile[C], log *slog.Logger, noRoles bool) (func(context.Context) error, error) {
+	cfg := p.MiddlewareConfig()
+	cfg.Realm = apiRealm
+	cfg.SkipCORSPreflight = true
+	cfg.OnOutcome = recordReason
+	cfg.Logger = middlewareLogger(log)
+	if noRoles {
+		cfg.HasRole = func(*C, string, string) bool { return false }
+	}
+	mw, err := middleware.New(cfg)
+	if err != nil {
+		_ = p.Close()
+		return nil, err
+	}
+	a.api = routes(mw, log)
+	a.close = p.Close
+	return p.Ready, nil
+}
+
+func algsText(algs []string) string {
+	if len(algs) == 0 {
+		return "RS256"
+	}
+	return strings.Join(algs, "/")
+}
+
+func audText(aud []string) string {
+	if len(aud) == 0 {
+		return "aud not checked"
+	}
+	return "aud " + strings.Join(aud, " or ")
+}
+
+func (a *authn) keycloak(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
+	p, err := profile.Keycloak(profile.KeycloakConfig{
+		Issuer:            c.oidc,
+		FetchBaseURL:      c.fetchBase,
+		Algorithms:        c.algs,
+		AuthorizedParties: c.azp,
+		Audiences:         c.audience,
+		Settings:          s,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.keys = "OIDC discovery " + c.oidc + discoveryPath
+	if c.fetchBase != "" {
+		a.keys += ", fetched from " + strings.TrimSuffix(c.fetchBase, "/")
+	}
+	azp := "azp not checked"
+	if len(c.azp) > 0 {
+		azp = "azp " + strings.Join(c.azp, " or ")
+	}
+	a.checks = fmt.Sprintf("Keycloak profile: %s signature, iss %s, typ Bearer (refresh, ID and logout tokens refused), %s, %s, exp (leeway %s)",
+		algsText(c.algs), c.oidc, azp, audText(c.audience), c.leeway)
+	if len(c.azp) == 0 && len(c.audience) == 0 {
+		a.warnings = append(a.warnings, "neither azp nor aud is checked: a token the realm issued to any of its clients is accepted; pass -azp CLIENT")
+	}
+	return mount(a, p, log, false)
+}
+
+func (a *authn) erply(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
+	iss := ""
+	if len(c.issuers) > 0 {
+		iss = c.issuers[0]
+	}
+	p, err := profile.Erply(profile.ErplyConfig{PEMURL: c.pem, Account: c.account, Issuer: iss, Audiences: c.audience, Settings: s})
+	if err != nil {
+		return nil, err
+	}
+	a.keys = "PEM " + c.pem + " (fetched again when a signature fails: key rotation)"
+	issText := "iss " + iss
+	if iss == "" {
+		issText = "iss not checked"
+		a.warnings = append(a.warnings, "the iss is not checked (Erply does not document it): the key at -pem alone vouches for the issuer; pass -iss once known")
+	}
+	a.checks = fmt.Sprintf("Erply profile: RS256 signature, account (%s) %s, %s, %s, exp (leeway %s); token in \"Authorization: Bearer\" or \"jwt\"",
+		profile.DefaultErplyAccountClaim, c.account, issText, audText(c.audience), c.leeway)
+	a.hints = routeHints{
+		reports: "200 with Erply permission reports:read, else 403 insufficient_scope",
+		admin:   "403 insufficient_scope: Erply tokens carry no realm roles",
+	}
+	return mount(a, p, log, true)
+}
+
+func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
+	p, err := profile.Ansira(profile.AnsiraConfig{
+		JWKSURL:                   c.jwks,
+		PEMURL:                    c.pem,
+		Issuer:                    c.issuers[0],
+		Audiences:                 c.audience,
+		InsecureSkipAudienceCheck: len(c.audience) == 0,
+		Algorithms:                c.algs,
+		DocumentedStatuses:        c.documented,
+		Settings:                  s,
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.keys = "JWKS " + c.jwks
+	if c.pem != "" {
+		a.keys = "PEM " + c.pem
+	}
+	statuses := "expired 401 (RFC 6750; -documented-statuses for Ansira's 403)"
+	if c.documented {
+		statuses = "expired 403 (as Ansira documents)"
+	}
+	a.checks = fmt.Sprintf("Ansira profile: %s signature, iss %s, %s, exp (leeway %s), comma-separated scope; %s",
+		algsText(c.algs), c.issuers[0], audText(c.audience), c.leeway, statuses)
+	if len(c.audience) == 0 {
+		a.warnings = append(a.warnings, "the audience is not checked: pass -aud with this API's audience")
+	}
+	a.hints = routeHints{admin: "403 insufficient_scope: Ansira tokens carry no realm roles"}
+	return mount(a, p, log, true)
+}
+
+func (a *authn) epr(c *config, log *slog.Logger) (func(context.Context) error, error) {
+	if _, err := readPartnerToken(c.eprToken); err != nil {
+		return nil, err
+	}
+	p, err := profile.EPR(remotecheck.EPRConfig{
+		BaseURL: c.eprBase,
+		PartnerTokenFunc: func(context.Context) (string, error) {
+			return readPartnerToken(c.eprToken)
+		},
+		HTTP:    remotecheck.HTTPOptions{InsecureAllowHTTP: c.insecure, UserAgent: "jwtguard-chi-server"},
+		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log},
+	})
+	if err != nil {
+		return nil, err
+	}
+	a.keys = "none: EPR checks each token, POST " + strings.TrimRight(c.eprBase, "/") + remotecheck.EPRCheckPath
+	a.checks = fmt.Sprintf("EPR profile: EPR vouches for the token (answers kept %s), its own exp first (leeway %s); EPR unreachable: 503",
+		remotecheck.DefaultCacheTTL, c.leeway)
+	a.header = remotecheck.EPRTokenHeader + ":"
+	return mount(a, p, log, false)
+}
+
+// readPartnerToken reads the partner's EPR token from file, every time, so
+// that a token renewed in the file is used at once.
+func readPartnerToken(file string) (string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("-epr-partner-token-file: %w", err)
+	}
+	tok := strings.TrimSpace(string(b))
+	if tok == "" {
+		return "", errors.New("-epr-partner-token-file: the file is empty")
+	}
+	return tok, nil
+}

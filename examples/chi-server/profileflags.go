@@ -1,0 +1,112 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+)
+
+// The values of -profile.
+const (
+	profileKeycloak = "keycloak"
+	profileErply    = "erply"
+	profileEPR      = "epr"
+	profileAnsira   = "ansira"
+)
+
+var profiles = []string{profileKeycloak, profileErply, profileEPR, profileAnsira}
+
+// profileFlags are the flags of -profile, which protects the API with one
+// of jwtguard's issuer profiles instead of the generic -oidc, -jwks or
+// -pem setup.
+type profileFlags struct {
+	profile    string // -profile
+	azp        []string
+	fetchBase  string // -oidc-fetch-base
+	account    string
+	eprBase    string
+	eprToken   string // -epr-partner-token-file
+	documented bool   // -documented-statuses
+}
+
+const profileUsage = `
+With -profile it protects the API as one of jwtguard's issuer profiles:
+  -profile keycloak -oidc ISSUER [-azp CLIENT] [-aud AUD] [-oidc-fetch-base URL]
+  -profile erply    -pem URL -account CLIENT_CODE [-iss ISSUER] [-aud AUD]
+  -profile ansira   (-jwks URL | -pem URL) -iss ISSUER [-aud AUD] [-documented-statuses]
+  -profile epr      -epr-base URL -epr-partner-token-file FILE
+`
+
+// addProfileFlags defines the profile flags on fs.
+func (p *profileFlags) addProfileFlags(fs *flag.FlagSet) {
+	fs.StringVar(&p.profile, "profile", "", "protect the API as an issuer `profile`: keycloak, erply, ansira or epr")
+	fs.Var(listFlag{&p.azp}, "azp", "accepted `client` (azp) of Keycloak tokens (repeatable; -profile keycloak)")
+	fs.StringVar(&p.fetchBase, "oidc-fetch-base", "", "fetch the -oidc issuer's documents from this internal `URL` (-profile keycloak behind a proxy)")
+	fs.StringVar(&p.account, "account", "", "the Erply account (client code) whose tokens to accept (-profile erply)")
+	fs.StringVar(&p.eprBase, "epr-base", "", "the EPR partner API's base `URL` (-profile epr)")
+	fs.StringVar(&p.eprToken, "epr-partner-token-file", "", "`file` holding the partner's EPR token, read again for every check (-profile epr)")
+	fs.BoolVar(&p.documented, "documented-statuses", false, "answer an expired token 403, as Ansira documents, not 401 (-profile ansira)")
+}
+
+// checkProfile checks the flags that -profile needs and those it refuses.
+// c is the whole command line.
+func (c *config) checkProfile() error {
+	p := &c.profileFlags
+	if p.profile == "" {
+		for name, set := range map[string]bool{
+			"-azp": len(p.azp) > 0, "-oidc-fetch-base": p.fetchBase != "", "-account": p.account != "",
+			"-epr-base": p.eprBase != "", "-epr-partner-token-file": p.eprToken != "", "-documented-statuses": p.documented,
+		} {
+			if set {
+				return fmt.Errorf("%s needs -profile", name)
+			}
+		}
+		return nil
+	}
+	if !slices.Contains(profiles, p.profile) {
+		return fmt.Errorf("-profile %q: want one of keycloak, erply, ansira, epr", p.profile)
+	}
+	if len(c.headers) > 0 {
+		return errors.New("-header does not go with -profile: the profile reads tokens where its issuer's clients send them")
+	}
+	// only refuses each flag that is set but not among the profile's.
+	only := func(allowed ...string) error {
+		for name, set := range map[string]bool{
+			"-oidc": c.oidc != "", "-jwks": c.jwks != "", "-pem": c.pem != "", "-iss": len(c.issuers) > 0,
+			"-aud": len(c.audience) > 0, "-alg": len(c.algs) > 0, "-azp": len(p.azp) > 0,
+			"-oidc-fetch-base": p.fetchBase != "", "-account": p.account != "", "-epr-base": p.eprBase != "",
+			"-epr-partner-token-file": p.eprToken != "", "-documented-statuses": p.documented,
+		} {
+			if set && !slices.Contains(allowed, name) {
+				return fmt.Errorf("-profile %s does not take %s", p.profile, name)
+			}
+		}
+		return nil
+	}
+	switch p.profile {
+	case profileKeycloak:
+		if c.oidc == "" {
+			return errors.New("-profile keycloak needs -oidc: the realm's issuer URL, e.g. https://sso.example.com/realms/main")
+		}
+		return only("-oidc", "-aud", "-alg", "-azp", "-oidc-fetch-base")
+	case profileErply:
+		if c.pem == "" || p.account == "" {
+			return errors.New("-profile erply needs -pem (Erply's key URL; production: https://id.erply.com/jwt/pubkey.pem) and -account (the client code)")
+		}
+		if len(c.issuers) > 1 {
+			return errors.New("-profile erply takes one -iss")
+		}
+		return only("-pem", "-account", "-iss", "-aud")
+	case profileAnsira:
+		if (c.jwks == "") == (c.pem == "") || len(c.issuers) != 1 {
+			return errors.New("-profile ansira needs one of -jwks and -pem, and one -iss")
+		}
+		return only("-jwks", "-pem", "-iss", "-aud", "-alg", "-documented-statuses")
+	default: // epr
+		if p.eprBase == "" || p.eprToken == "" {
+			return errors.New("-profile epr needs -epr-base and -epr-partner-token-file")
+		}
+		return only("-epr-base", "-epr-partner-token-file")
+	}
+}
