@@ -12,10 +12,16 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
 
 	"github.com/jwtguard/jwtguard/internal/fakeidp"
 	"github.com/jwtguard/jwtguard/keysource"
 )
+
+// TestMain checks that closed fakes leave no goroutine behind.
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
 
 func get(t *testing.T, u string) (*http.Response, []byte) {
 	t.Helper()
