@@ -104,9 +104,10 @@ type FetchConfig struct {
 	// (127.0.0.0/8, ::1, "localhost").
 	InsecureAllowHTTP bool
 
-	// Logger receives the source's logs: fetch failures and skipped keys at
-	// Warn, key changes at Info, routine refreshes, unknown kids and cooldown
-	// rejections at Debug. If nil, slog.Default(), so that a key outage is
+	// Logger receives the source's logs: fetch failures and unusable keys
+	// (weak, malformed, unsupported) at Warn, key changes at Info, routine
+	// refreshes, keys published for another purpose (use "enc", key_ops
+	// without "verify"), unknown kids and cooldown rejections at Debug. If nil, slog.Default(), so that a key outage is
 	// never silent; pass slog.New(slog.DiscardHandler) to silence it.
 	Logger *slog.Logger
 

@@ -158,7 +158,7 @@ func (r *Remote) report(rep cycleReport) {
 	ev := rep.event
 	ctx := context.Background()
 	for _, err := range rep.skipped {
-		r.log.LogAttrs(ctx, slog.LevelWarn, "key skipped", slog.String("error", err.Error()))
+		r.log.LogAttrs(ctx, skipLevel(err), "key skipped", slog.String("error", err.Error()))
 	}
 	if ev.Err != nil {
 		r.log.LogAttrs(ctx, slog.LevelWarn, "key fetch failed",
@@ -251,4 +251,19 @@ func (r *Remote) fetch(ctx context.Context, old *Set) fetchResult {
 	r.cond, r.condURL = resp.validators, target
 	r.lastHint.d, r.lastHint.ok = hint, hinted
 	return res
+}
+
+// skipLevel is the log level of a skipped key: a key published for another
+// purpose (Keycloak's RSA-OAEP encryption key, say) is expected and logged at
+// Debug; a key that should have served but cannot (weak, malformed,
+// unsupported) at Warn.
+func skipLevel(err error) slog.Level {
+	var ke *KeyError
+	if errors.As(err, &ke) {
+		switch ke.Rule {
+		case "use-enc", "use", "key-ops":
+			return slog.LevelDebug
+		}
+	}
+	return slog.LevelWarn
 }
