@@ -20,8 +20,8 @@ type Erply struct {
 
 	// ClientCode is the account (client code) the token is for, from the
 	// assumed claim clientCode; it must match the account the service
-	// expects.
-	ClientCode string `json:"clientCode,omitempty"`
+	// expects. It accepts a JSON string or integer (see Code).
+	ClientCode Code `json:"clientCode,omitempty"`
 	// Username is the user's name, from the assumed claim username.
 	Username string `json:"username,omitempty"`
 	// Permissions are the user's permissions, from the assumed claim

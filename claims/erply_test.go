@@ -42,7 +42,7 @@ func TestErplyDecode(t *testing.T) {
 			t.Run(c.name+"/"+tt.name, func(t *testing.T) {
 				var e claims.Erply
 				require.NoError(t, c.unmarshal([]byte(tt.in), &e))
-				assert.Equal(t, "123456", e.ClientCode)
+				assert.Equal(t, claims.Code("123456"), e.ClientCode)
 				assert.Equal(t, "jdoe", e.Username)
 				assert.Equal(t, tt.perms, e.Permissions)
 				assert.True(t, e.ExpiresAt.Equal(time.Unix(1700003600, 0)))

@@ -131,9 +131,9 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 // checkAccount accepts tokens for account only.
 func checkAccount(account string) func(context.Context, *claims.Erply) error {
 	return func(_ context.Context, c *claims.Erply) error {
-		if c.ClientCode == account {
+		if string(c.ClientCode) == account {
 			return nil
 		}
-		return fmt.Errorf("%w: account %q, want %q", ErrAccount, printable(c.ClientCode), account)
+		return fmt.Errorf("%w: account %q, want %q", ErrAccount, printable(string(c.ClientCode)), account)
 	}
 }

@@ -35,7 +35,7 @@ func TestErplyAccepts(t *testing.T) {
 	assert.Empty(t, p.Issuer(), "iss not checked")
 	c, err := p.Verifier.Verify(context.Background(), e.Token(fakeidp.Claims{"iss": "https://anything.example"}))
 	require.NoError(t, err)
-	assert.Equal(t, fakeidp.DefaultErplyAccount, c.ClientCode)
+	assert.Equal(t, claims.Code(fakeidp.DefaultErplyAccount), c.ClientCode)
 	assert.Equal(t, fakeidp.DefaultErplyUsername, c.Username)
 	assert.Equal(t, claims.Scopes{"pos_sale", "pos_refund", "reports_view"}, c.Permissions)
 
@@ -72,7 +72,8 @@ func TestErplyRefusals(t *testing.T) {
 		{name: "wrong account", token: e.Token(fakeidp.Claims{"clientCode": "999999"}), want: profile.ErrAccount, reason: verify.ReasonClaims},
 		{name: "empty account", token: e.Token(fakeidp.Claims{"clientCode": ""}), want: profile.ErrAccount, reason: verify.ReasonClaims},
 		{name: "no account claim", token: e.Token(fakeidp.Claims{"clientCode": nil}), want: verify.ErrMissingClaim, reason: verify.ReasonMissingClaim},
-		{name: "numeric account claim", token: e.Token(fakeidp.Claims{"clientCode": 104553}), want: verify.ErrClaims, reason: verify.ReasonClaims},
+		{name: "fractional account claim", token: e.Token(fakeidp.Claims{"clientCode": 104553.5}), want: verify.ErrClaims, reason: verify.ReasonClaims},
+		{name: "boolean account claim", token: e.Token(fakeidp.Claims{"clientCode": true}), want: verify.ErrClaims, reason: verify.ReasonClaims},
 		{name: "expired", token: e.Token(fakeidp.Claims{"exp": time.Now().Add(-time.Hour).Unix()}), want: verify.ErrExpired, reason: verify.ReasonExpired},
 		{name: "no exp", token: e.Token(fakeidp.Claims{"exp": nil}), want: verify.ErrMissingClaim, reason: verify.ReasonMissingClaim},
 		{name: "signed by another key", token: realm.Sign(e.Claims()), want: verify.ErrSignature, reason: verify.ReasonSignature},
@@ -168,10 +169,21 @@ func TestErplyClaimNames(t *testing.T) {
 			err:   verify.ErrMissingClaim,
 		},
 		{
-			name:  "account not a string",
+			name:  "account neither a string nor an integer",
 			names: profile.ErplyClaimNames{Account: "acct"},
-			over:  fakeidp.Claims{"acct": 104553},
+			over:  fakeidp.Claims{"acct": true},
 			err:   verify.ErrClaims,
+		},
+		{
+			name: "account as a JSON integer",
+			over: fakeidp.Claims{"clientCode": 104553},
+			want: claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: fakeidp.DefaultErplyUsername, Permissions: claims.Scopes{"pos_sale", "pos_refund", "reports_view"}},
+		},
+		{
+			name:  "account of another name as a JSON integer",
+			names: profile.ErplyClaimNames{Account: "acct", Username: "user"},
+			over:  fakeidp.Claims{"acct": 104553, "user": "dan"},
+			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "dan", Permissions: claims.Scopes{"pos_sale", "pos_refund", "reports_view"}},
 		},
 		{
 			name:  "permissions of the wrong shape",

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
+	"strconv"
 
 	"github.com/jwtguard/jwtguard/claims"
 )
@@ -117,7 +119,7 @@ func (n ErplyClaimNames) mapClaims(_ context.Context, c *claims.Erply) error {
 			}
 		}
 	}
-	c.ClientCode, c.Username, c.Permissions = account, user, perms
+	c.ClientCode, c.Username, c.Permissions = claims.Code(account), user, perms
 	return nil
 }
 
@@ -126,7 +128,7 @@ func erplyString(c *claims.Erply, name, own string) (string, error) {
 	switch name {
 	case own:
 		if own == DefaultErplyAccountClaim {
-			return c.ClientCode, nil
+			return string(c.ClientCode), nil
 		}
 		return c.Username, nil
 	case "iss":
@@ -140,11 +142,16 @@ func erplyString(c *claims.Erply, name, own string) (string, error) {
 	if !ok || v == nil {
 		return "", nil
 	}
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("claim %q is not a string", name)
+	switch v := v.(type) {
+	case string:
+		return v, nil
+	case float64:
+		// An integer sent as a JSON number, such as a numeric client code.
+		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+			return strconv.FormatFloat(v, 'f', -1, 64), nil
+		}
 	}
-	return s, nil
+	return "", fmt.Errorf("claim %q is not a string or an integer", name)
 }
 
 // scopesOf reads a decoded claim the way claims.Scopes decodes it.
