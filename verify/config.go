@@ -72,8 +72,11 @@ type Config[C any] struct {
 
 	// Validators run, in order, after every other check has passed. An
 	// error fails the token with ErrClaims (the validator's error stays in
-	// the chain). A claims type with a method Validate(context.Context)
-	// error is validated the same way, before these.
+	// the chain). A validator's error that wraps another sentinel of this
+	// package (ErrTokenType, ErrIssuer, ErrAudience, ...) gives the failure
+	// that sentinel's Reason instead of "claims". A claims type with a
+	// method Validate(context.Context) error is validated the same way,
+	// before these.
 	Validators []func(ctx context.Context, claims *C) error
 
 	// CacheSize is how many verified tokens the Verifier remembers, so that a

@@ -3,6 +3,7 @@ package verify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -120,6 +121,11 @@ func TestVerifyOptions(t *testing.T) {
 		{"validator refuses", func(c *verify.Config[claims.Map]) {
 			c.Validators = []func(context.Context, *claims.Map) error{func(_ context.Context, m *claims.Map) error { return errNoAdmin }}
 		}, validClaims(), verify.ErrClaims},
+		{"validator chooses its reason", func(c *verify.Config[claims.Map]) {
+			c.Validators = []func(context.Context, *claims.Map) error{func(_ context.Context, m *claims.Map) error {
+				return fmt.Errorf("%w: body typ is Refresh", verify.ErrTokenType)
+			}}
+		}, validClaims(), verify.ErrTokenType},
 		{"MaxAge within", func(c *verify.Config[claims.Map]) { c.MaxAge = time.Hour }, validClaims(), nil},
 		{"MaxAge exceeded", func(c *verify.Config[claims.Map]) { c.MaxAge = time.Hour }, with("iat", testNow.Add(-2*time.Hour).Unix()), verify.ErrTooOld},
 		{"MaxAge needs iat", func(c *verify.Config[claims.Map]) { c.MaxAge = time.Hour }, with("iat", nil), verify.ErrMissingClaim},
@@ -318,4 +324,16 @@ func TestVerifyRefresh(t *testing.T) {
 func TestReason(t *testing.T) {
 	require.Equal(t, "", verify.Reason(nil))
 	require.Equal(t, "error", verify.Reason(errors.New("x")))
+}
+
+func TestValidatorReason(t *testing.T) {
+	v := rsaVerifier(t, staticRSA(t, "rsa1"), func(c *verify.Config[claims.Registered]) {
+		c.Validators = []func(context.Context, *claims.Registered) error{func(context.Context, *claims.Registered) error {
+			return fmt.Errorf("%w: body typ is Refresh", verify.ErrTokenType)
+		}}
+	})
+	_, err := v.Verify(context.Background(), signRS(t, "rsa1", validClaims()))
+	require.ErrorIs(t, err, verify.ErrTokenType)
+	require.ErrorIs(t, err, verify.ErrClaims)
+	require.Equal(t, verify.ReasonTokenType, verify.Reason(err))
 }
