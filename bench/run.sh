@@ -46,26 +46,29 @@ done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 raw="${out:-$tmp/bench.txt}"
-: >"$raw"
 
-echo "# jwtguard benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
-echo "# $(go version)"
-echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# passes: $count, benchtime: $benchtime, bench: $bench"
-echo "# modules:"
-go list -m -f '{{if not .Indirect}}{{if not .Main}}#   {{.Path}} {{if .Replace}}=> {{.Replace.Path}}{{else}}{{.Version}}{{end}}{{end}}{{end}}' all
+# The header goes to the terminal and to the raw output, so that a kept
+# file says where and how it was measured.
+{
+  echo "# jwtguard benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "# cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores"
+  echo "# $(go version)"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# passes: $count, benchtime: $benchtime, bench: $bench"
+  echo "# modules:"
+  go list -m -f '{{if not .Indirect}}{{if not .Main}}#   {{.Path}} {{if .Replace}}=> {{.Replace.Path}}{{else}}{{.Version}}{{end}}{{end}}{{end}}' all
+} | tee "$raw"
 
 echo "# checking that every verifier accepts the token and refuses the same bad ones"
 go test -count=1 -run 'TestEquivalentValidation' . >"$tmp/test.txt" 2>&1 || { cat "$tmp/test.txt"; exit 1; }
 
 go test -c -o "$tmp/bench.test" .
 for i in $(seq 1 "$count"); do
-  echo "# pass $i/$count (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+  echo "# pass $i/$count (load $(cut -d' ' -f1 /proc/loadavg))" | tee -a "$raw" >&2
   "$tmp/bench.test" -test.run '^$' -test.bench "$bench" -test.benchmem \
     -test.count 1 -test.benchtime "$benchtime" >>"$raw" 2>&1 || { tail -50 "$raw"; exit 1; }
 done
-echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$raw"
 echo
 
 if $goals; then
