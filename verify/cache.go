@@ -2,6 +2,7 @@ package verify
 
 import (
 	"hash/maphash"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,9 +17,11 @@ const cacheShards = 16
 
 // tokenCache remembers tokens that passed every check, so that a token seen
 // again skips the signature and the claims decoding. It is bounded, sharded
-// to keep lock contention low, keyed by a seeded hash of the token and
-// confirmed by comparing the whole token, so a hash collision can never
-// hand one token's claims to another.
+// to keep lock contention low, keyed by a seeded hash of the token's
+// signature segment (which differs between any two tokens worth caching,
+// and is a fraction of the token's length) and confirmed by comparing the
+// whole token, so a collision can never hand one token's claims to
+// another.
 type tokenCache[C any] struct {
 	seed   maphash.Seed
 	perCap int
@@ -47,8 +50,13 @@ func newTokenCache[C any](size int) *tokenCache[C] {
 	return c
 }
 
+// hash hashes the part of the token after its last dot.
+func (c *tokenCache[C]) hash(token string) uint64 {
+	return maphash.String(c.seed, token[strings.LastIndexByte(token, '.')+1:])
+}
+
 func (c *tokenCache[C]) get(token string) *cacheEntry[C] {
-	h := maphash.String(c.seed, token)
+	h := c.hash(token)
 	s := &c.shards[h%cacheShards]
 	s.mu.RLock()
 	e := s.entries[h]
@@ -60,7 +68,7 @@ func (c *tokenCache[C]) get(token string) *cacheEntry[C] {
 }
 
 func (c *tokenCache[C]) put(e *cacheEntry[C]) {
-	h := maphash.String(c.seed, e.token)
+	h := c.hash(e.token)
 	s := &c.shards[h%cacheShards]
 	s.mu.Lock()
 	if _, ok := s.entries[h]; !ok && len(s.entries) >= c.perCap {
@@ -76,7 +84,7 @@ func (c *tokenCache[C]) put(e *cacheEntry[C]) {
 }
 
 func (c *tokenCache[C]) remove(token string) {
-	h := maphash.String(c.seed, token)
+	h := c.hash(token)
 	s := &c.shards[h%cacheShards]
 	s.mu.Lock()
 	if e := s.entries[h]; e != nil && e.token == token {

@@ -39,3 +39,15 @@ func TestHeaderCacheBounded(t *testing.T) {
 	require.NotNil(t, c.get("h0"))
 	require.Nil(t, c.get("h199"))
 }
+
+func TestTokenCacheConfirmsWholeToken(t *testing.T) {
+	c := newTokenCache[int](64)
+	v := 1
+	c.put(&cacheEntry[int]{token: "h.p.sig", claims: &v})
+	require.NotNil(t, c.get("h.p.sig"))
+	// Same signature segment, so the same hash: the full comparison decides.
+	require.Nil(t, c.get("h.q.sig"))
+	require.Nil(t, c.get("x.p.sig"))
+	c.remove("h.q.sig") // removes nothing
+	require.NotNil(t, c.get("h.p.sig"))
+}

@@ -35,6 +35,9 @@ func (c *headerCache) get(seg string) *cachedHeader {
 }
 
 func (c *headerCache) put(seg string, h header, raw []byte) {
+	if c.get(seg) != nil {
+		return // the common case: no lock
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.m.Load()

@@ -75,7 +75,11 @@ func UnverifiedIssuer(token string, maxBytes int) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	p, err := peekPayload(c.payload)
+	raw, err := decodeSegment(nil, c.payload)
+	if err != nil {
+		return "", err
+	}
+	p, err := peekPayload(raw)
 	if err != nil {
 		return "", err
 	}
@@ -93,15 +97,11 @@ type peeked struct {
 	exp            float64
 }
 
-// peekPayload reads iss and exp from a payload segment with the same strict
+// peekPayload reads iss and exp from a decoded payload with the same strict
 // JSON rules as the verifier (duplicate names, invalid UTF-8 and trailing
 // data are refused).
-func peekPayload(seg string) (peeked, error) {
+func peekPayload(raw []byte) (peeked, error) {
 	var p peeked
-	raw, err := decodeSegment(nil, seg)
-	if err != nil {
-		return p, err
-	}
 	if err := checkDepth(raw); err != nil {
 		return p, err
 	}
@@ -151,8 +151,8 @@ func peekPayload(seg string) (peeked, error) {
 // unverifiedExpired reports whether the payload's unverified exp lies
 // beyond the leeway. Any doubt (no exp, bad JSON) answers false, leaving
 // the decision to the full checks.
-func (s *settings[C]) unverifiedExpired(seg string) bool {
-	p, err := peekPayload(seg)
+func (s *settings[C]) unverifiedExpired(payload []byte) bool {
+	p, err := peekPayload(payload)
 	if err != nil || !p.hasExp {
 		return false
 	}

@@ -78,19 +78,15 @@ type Signed struct {
 // signature, and nothing else: no claim is read or checked and the payload
 // need not be JSON. Use Verify to accept a token.
 func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signed, error) {
-	c, h, rawHeader, err := v.parse(token)
+	c, h, rawHeader, payload, err := v.parse(token)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	key, err := v.checkSignature(ctx, c, h)
+	key, err := v.checkSignature(ctx, c, h, payload)
 	if err != nil {
 		return nil, wrap(err)
 	}
 	v.headers.put(c.header, h, rawHeader)
-	payload, err := decodeSegment(nil, c.payload)
-	if err != nil {
-		return nil, wrap(err)
-	}
 	return &Signed{
 		Header:  Header{Alg: h.Alg, KeyID: h.Kid, Type: h.Typ, ContentType: h.Cty, Raw: bytes.Clone(rawHeader)},
 		Payload: payload,
@@ -120,16 +116,16 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 			}
 		}
 	}
-	c, h, raw, err := v.parse(token)
+	c, h, rawHeader, payload, err := v.parse(token)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	key, err := v.checkSignature(ctx, c, h)
+	key, err := v.checkSignature(ctx, c, h, payload)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	v.headers.put(c.header, h, raw)
-	claims, reg, err := v.decodeClaims(ctx, c.payload)
+	v.headers.put(c.header, h, rawHeader)
+	claims, reg, err := v.decodeClaims(ctx, payload)
 	if err != nil {
 		return nil, wrap(err)
 	}
@@ -174,43 +170,49 @@ func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry
 	return out, nil, true
 }
 
-// parse runs every check that needs neither keys nor claims. A header seen
-// before in a verified token is taken from the header cache.
-func (v *Verifier[C]) parse(token string) (compact, header, []byte, error) {
-	c, err := splitCompact(token, v.s.maxBytes)
+// parse runs every check that needs neither keys nor claims, and decodes
+// the payload's base64url (not its JSON, which waits for the signature). A
+// header seen before in a verified token is taken from the header cache.
+func (v *Verifier[C]) parse(token string) (c compact, h header, rawHeader, payload []byte, err error) {
+	c, err = splitCompact(token, v.s.maxBytes)
 	if err != nil {
-		return compact{}, header{}, nil, err
+		return
 	}
 	if ch := v.headers.get(c.header); ch != nil {
-		return c, ch.h, ch.raw, nil
+		h, rawHeader = ch.h, ch.raw
+	} else {
+		if h, rawHeader, err = decodeHeader(c.header); err != nil {
+			return
+		}
+		alg, ok := jose.ParseAlg(h.Alg)
+		if !ok || v.s.algs&(1<<alg) == 0 {
+			err = fmt.Errorf("%w: %q", ErrAlgorithm, printable(h.Alg))
+			return
+		}
+		if !v.s.typeAllowed(h.Typ) {
+			err = fmt.Errorf("%w: %q", ErrTokenType, printable(h.Typ))
+			return
+		}
 	}
-	h, raw, err := decodeHeader(c.header)
-	if err != nil {
-		return compact{}, header{}, nil, err
-	}
-	alg, ok := jose.ParseAlg(h.Alg)
-	if !ok || v.s.algs&(1<<alg) == 0 {
-		return compact{}, header{}, nil, fmt.Errorf("%w: %q", ErrAlgorithm, printable(h.Alg))
-	}
-	if !v.s.typeAllowed(h.Typ) {
-		return compact{}, header{}, nil, fmt.Errorf("%w: %q", ErrTokenType, printable(h.Typ))
-	}
-	return c, h, raw, nil
+	// A fresh buffer on purpose: decoded claims may refer to it, so it is
+	// never reused across tokens.
+	payload, err = decodeSegment(nil, c.payload)
+	return
 }
 
 // checkSignature finds the key and verifies the signature, asking the
 // source once for newer keys when the kid is unknown, or when keys without
 // kid all fail (a rotated PEM key).
-func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header) (*keysource.Key, error) {
+func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header, payload []byte) (*keysource.Key, error) {
 	alg, _ := jose.ParseAlg(h.Alg)
-	set, err := v.s.keys.Keys(ctx)
-	if err != nil {
-		return nil, keysError(ctx, err)
-	}
 	var sigBuf [512]byte
 	sig, err := decodeSegment(sigBuf[:0], c.signature)
 	if err != nil {
 		return nil, err
+	}
+	set, err := v.s.keys.Keys(ctx)
+	if err != nil {
+		return nil, keysError(ctx, err)
 	}
 	var candBuf [4]*keysource.Key
 	for attempt := 0; ; attempt++ {
@@ -240,7 +242,7 @@ func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header) (
 		// A refresh may reach the network. A token that is expired anyway
 		// must not cause that, so its unverified exp is read first: it can
 		// only make the verifier refuse sooner, never accept.
-		if v.s.unverifiedExpired(c.payload) {
+		if v.s.unverifiedExpired(payload) {
 			return nil, fmt.Errorf("%w (not refreshing keys for it)", ErrExpired)
 		}
 		next, err := v.s.keys.Refresh(ctx, hint)
