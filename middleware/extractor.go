@@ -75,15 +75,18 @@ func cutBearer(s string) (string, bool) {
 
 // isB64Token reports whether s matches RFC 6750's
 // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
+// b64TokenChar marks the characters of RFC 6750's b64token before its
+// trailing "=" padding: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/".
+var b64TokenChar = func() (t [256]bool) {
+	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/" {
+		t[c] = true
+	}
+	return t
+}()
+
 func isB64Token(s string) bool {
 	i := 0
-	for ; i < len(s); i++ {
-		c := s[i]
-		if ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9') ||
-			c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' {
-			continue
-		}
-		break
+	for ; i < len(s) && b64TokenChar[s[i]]; i++ {
 	}
 	if i == 0 {
 		return false
