@@ -2,7 +2,6 @@ package verify
 
 import (
 	"hash/maphash"
-	"strings"
 	"sync"
 	"time"
 
@@ -17,11 +16,12 @@ const cacheShards = 16
 
 // tokenCache remembers tokens that passed every check, so that a token seen
 // again skips the signature and the claims decoding. It is bounded, sharded
-// to keep lock contention low, keyed by a seeded hash of the token's
-// signature segment (which differs between any two tokens worth caching,
-// and is a fraction of the token's length) and confirmed by comparing the
-// whole token, so a collision can never hand one token's claims to
-// another.
+// to keep lock contention low, keyed by a seeded hash of the token's last
+// hashTail bytes (which lie in its signature: random-looking, different for
+// any two tokens worth caching, and a fraction of the token's length) and
+// confirmed by comparing the whole token, so a collision can never hand one
+// token's claims to another; at worst a colliding token takes the other's
+// slot.
 type tokenCache[C any] struct {
 	seed   maphash.Seed
 	perCap int
@@ -50,9 +50,12 @@ func newTokenCache[C any](size int) *tokenCache[C] {
 	return c
 }
 
-// hash hashes the part of the token after its last dot.
+// hashTail is how many trailing bytes of a token are hashed: within the
+// signature of every algorithm (HS256's is 43 characters).
+const hashTail = 32
+
 func (c *tokenCache[C]) hash(token string) uint64 {
-	return maphash.String(c.seed, token[strings.LastIndexByte(token, '.')+1:])
+	return maphash.String(c.seed, token[max(0, len(token)-hashTail):])
 }
 
 func (c *tokenCache[C]) get(token string) *cacheEntry[C] {

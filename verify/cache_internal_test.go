@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,11 +44,12 @@ func TestHeaderCacheBounded(t *testing.T) {
 func TestTokenCacheConfirmsWholeToken(t *testing.T) {
 	c := newTokenCache[int](64)
 	v := 1
-	c.put(&cacheEntry[int]{token: "h.p.sig", claims: &v})
-	require.NotNil(t, c.get("h.p.sig"))
-	// Same signature segment, so the same hash: the full comparison decides.
-	require.Nil(t, c.get("h.q.sig"))
-	require.Nil(t, c.get("x.p.sig"))
-	c.remove("h.q.sig") // removes nothing
-	require.NotNil(t, c.get("h.p.sig"))
+	sig := strings.Repeat("s", hashTail)
+	c.put(&cacheEntry[int]{token: "h.p." + sig, claims: &v})
+	require.NotNil(t, c.get("h.p."+sig))
+	// Same tail, so the same hash: the full comparison decides.
+	require.Nil(t, c.get("h.q."+sig))
+	require.Nil(t, c.get("x.p."+sig))
+	c.remove("h.q." + sig) // removes nothing
+	require.NotNil(t, c.get("h.p."+sig))
 }
