@@ -3,6 +3,7 @@ package verify
 import (
 	"hash/maphash"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jwtguard/jwtguard/keysource"
@@ -12,25 +13,26 @@ import (
 // when Config.CacheSize is zero.
 const DefaultCacheSize = 1024
 
-const cacheShards = 16
+// hashTail is how many trailing bytes of a token are hashed: within the
+// signature of every algorithm (HS256's is 43 characters).
+const hashTail = 32
 
 // tokenCache remembers tokens that passed every check, so that a token seen
-// again skips the signature and the claims decoding. It is bounded, sharded
-// to keep lock contention low, keyed by a seeded hash of the token's last
-// hashTail bytes (which lie in its signature: random-looking, different for
-// any two tokens worth caching, and a fraction of the token's length) and
-// confirmed by comparing the whole token, so a collision can never hand one
-// token's claims to another; at worst a colliding token takes the other's
-// slot.
+// again skips the signature and the claims decoding. It is keyed by a
+// seeded hash of the token's last hashTail bytes (which lie in its
+// signature: random-looking, different for any two tokens worth caching,
+// and a fraction of the token's length) and confirmed by comparing the
+// whole token, so a collision can never hand one token's claims to
+// another; at worst a colliding token takes the other's slot.
+//
+// Reads write no shared memory (sync.Map loads take no lock), so cache hits
+// on several cores do not contend. It holds at most size entries: when
+// full, an insert first removes an arbitrary entry.
 type tokenCache[C any] struct {
-	seed   maphash.Seed
-	perCap int
-	shards [cacheShards]cacheShard[C]
-}
-
-type cacheShard[C any] struct {
-	mu      sync.RWMutex
-	entries map[uint64]*cacheEntry[C]
+	seed  maphash.Seed
+	size  int64
+	count atomic.Int64
+	m     sync.Map // uint64 -> *cacheEntry[C]
 }
 
 // cacheEntry is immutable once stored.
@@ -43,28 +45,20 @@ type cacheEntry[C any] struct {
 }
 
 func newTokenCache[C any](size int) *tokenCache[C] {
-	c := &tokenCache[C]{seed: maphash.MakeSeed(), perCap: max(1, size/cacheShards)}
-	for i := range c.shards {
-		c.shards[i].entries = make(map[uint64]*cacheEntry[C])
-	}
-	return c
+	return &tokenCache[C]{seed: maphash.MakeSeed(), size: int64(max(1, size))}
 }
-
-// hashTail is how many trailing bytes of a token are hashed: within the
-// signature of every algorithm (HS256's is 43 characters).
-const hashTail = 32
 
 func (c *tokenCache[C]) hash(token string) uint64 {
 	return maphash.String(c.seed, token[max(0, len(token)-hashTail):])
 }
 
 func (c *tokenCache[C]) get(token string) *cacheEntry[C] {
-	h := c.hash(token)
-	s := &c.shards[h%cacheShards]
-	s.mu.RLock()
-	e := s.entries[h]
-	s.mu.RUnlock()
-	if e == nil || e.token != token {
+	v, ok := c.m.Load(c.hash(token))
+	if !ok {
+		return nil
+	}
+	e := v.(*cacheEntry[C])
+	if e.token != token {
 		return nil
 	}
 	return e
@@ -72,26 +66,41 @@ func (c *tokenCache[C]) get(token string) *cacheEntry[C] {
 
 func (c *tokenCache[C]) put(e *cacheEntry[C]) {
 	h := c.hash(e.token)
-	s := &c.shards[h%cacheShards]
-	s.mu.Lock()
-	if _, ok := s.entries[h]; !ok && len(s.entries) >= c.perCap {
-		// Evict an arbitrary entry: Go's map iteration starts at a random
-		// point, which makes this a cheap random eviction.
-		for k := range s.entries {
-			delete(s.entries, k)
-			break
+	if _, ok := c.m.Load(h); !ok {
+		for c.count.Load() >= c.size && c.evictOne() {
 		}
 	}
-	s.entries[h] = e
-	s.mu.Unlock()
+	if _, loaded := c.m.Swap(h, e); !loaded {
+		c.count.Add(1)
+	}
+}
+
+// evictOne removes the first entry the map's iteration meets; with seeded
+// hashes as keys that is an arbitrary one. It reports whether it removed
+// an entry.
+func (c *tokenCache[C]) evictOne() bool {
+	removed := false
+	c.m.Range(func(k, v any) bool {
+		if c.m.CompareAndDelete(k, v) {
+			c.count.Add(-1)
+			removed = true
+		}
+		return false
+	})
+	return removed
 }
 
 func (c *tokenCache[C]) remove(token string) {
 	h := c.hash(token)
-	s := &c.shards[h%cacheShards]
-	s.mu.Lock()
-	if e := s.entries[h]; e != nil && e.token == token {
-		delete(s.entries, h)
+	v, ok := c.m.Load(h)
+	if ok && v.(*cacheEntry[C]).token == token && c.m.CompareAndDelete(h, v) {
+		c.count.Add(-1)
 	}
-	s.mu.Unlock()
+}
+
+// len returns the number of entries (for tests).
+func (c *tokenCache[C]) len() int {
+	n := 0
+	c.m.Range(func(any, any) bool { n++; return true })
+	return n
 }

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,14 +15,8 @@ func TestTokenCacheBounded(t *testing.T) {
 		v := i
 		c.put(&cacheEntry[int]{token: fmt.Sprint("token-", i), claims: &v})
 	}
-	total := 0
-	for i := range c.shards {
-		n := len(c.shards[i].entries)
-		require.LessOrEqual(t, n, c.perCap)
-		total += n
-	}
-	require.LessOrEqual(t, total, 64)
-	require.Greater(t, total, 0)
+	require.Equal(t, 64, c.len())
+	require.EqualValues(t, 64, c.count.Load())
 	// The newest entry is always there, and found only by its own token.
 	e := c.get("token-9999")
 	require.NotNil(t, e)
@@ -52,4 +47,29 @@ func TestTokenCacheConfirmsWholeToken(t *testing.T) {
 	require.Nil(t, c.get("x.p."+sig))
 	c.remove("h.q." + sig) // removes nothing
 	require.NotNil(t, c.get("h.p."+sig))
+}
+
+func TestTokenCacheConcurrent(t *testing.T) {
+	c := newTokenCache[int](32)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 2000 {
+				v := i
+				tok := fmt.Sprint("g", g, "-", i)
+				c.put(&cacheEntry[int]{token: tok, claims: &v})
+				if e := c.get(tok); e != nil && e.token != tok {
+					t.Errorf("got %q for %q", e.token, tok)
+				}
+				if i%3 == 0 {
+					c.remove(tok)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	require.LessOrEqual(t, c.len(), 32+4, "bounded, give or take the inserts racing an eviction")
+	require.EqualValues(t, c.len(), c.count.Load())
 }
