@@ -82,3 +82,38 @@ func benchAll(b *testing.B, cacheSize int) {
 		benchVerify(b, "HS256", testkeys.HMAC(b), testkeys.HMAC(b), []string{"HS256"}, cacheSize)
 	})
 }
+
+// BenchmarkVerifyCacheHitParallel measures cache hits on every core. Each
+// hit allocates the copy of the claims it returns, so on a small heap the
+// garbage collector, not the cache, sets the pace (try GOGC=off).
+func BenchmarkVerifyCacheHitParallel(b *testing.B) {
+	k, err := keysource.NewKey("k1", "", &testkeys.RSA2048(b).PublicKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, err := keysource.NewStatic(k)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := verify.New(verify.Config[claims.Keycloak]{
+		Keys: src, Algorithms: []string{"RS256"}, Issuers: []string{testIssuer}, Audiences: []string{testAudience},
+		Now: func() time.Time { return testNow },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := testkeys.SignClaims(b, "RS256", testkeys.RSA2048(b), map[string]any{"kid": "k1", "typ": "JWT"}, keycloakClaims())
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, err := v.Verify(ctx, tok); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
