@@ -3,8 +3,6 @@ package keysource_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,30 +14,13 @@ import (
 	"github.com/jwtguard/jwtguard/keysource"
 )
 
-type wycheproofJWK struct {
-	TestGroups []struct {
-		Comment string          `json:"comment"`
-		Public  json.RawMessage `json:"public"`
-		Private json.RawMessage `json:"private"`
-		Tests   []struct {
-			TcID    int    `json:"tcId"`
-			Comment string `json:"comment"`
-			JWS     string `json:"jws"`
-			Result  string `json:"result"`
-		} `json:"tests"`
-	} `json:"testGroups"`
-}
-
 // TestWycheproofJWK runs json_web_key_test.json: each group's key set (the
 // public one, or the private one for HMAC sets, whose keys are secrets
 // anyway) goes through ParseJWKS and NewSet; each refused key must be
 // refused by the expected rule, and each "valid" token must verify while no
 // "invalid" one does.
 func TestWycheproofJWK(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(testkeys.WycheproofDir(t), "json_web_key_test.json"))
-	require.NoError(t, err)
-	var file wycheproofJWK
-	require.NoError(t, json.Unmarshal(data, &file))
+	file := testkeys.Wycheproof(t, "json_web_key_test.json")
 
 	// What each group expects, keyed by the tcId of its first test: the
 	// rules its keys are refused by, in order, and the error of NewSet.
@@ -84,10 +65,7 @@ func TestWycheproofJWK(t *testing.T) {
 		t.Run(g.Comment+"/"+g.Tests[0].Comment, func(t *testing.T) {
 			want, ok := expected[first]
 			require.True(t, ok, "no expectation for the group of tcId %d: the vectors changed", first)
-			keySet := g.Public
-			if len(keySet) == 0 || string(keySet) == "null" {
-				keySet = g.Private
-			}
+			keySet := g.KeyJSON()
 			keys, skipped, err := keysource.ParseJWKS(keySet)
 			require.NoError(t, err)
 			var rules []string

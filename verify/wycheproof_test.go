@@ -3,8 +3,6 @@ package verify_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
@@ -15,21 +13,6 @@ import (
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/verify"
 )
-
-type wycheproofFile struct {
-	TestGroups []struct {
-		Comment string          `json:"comment"`
-		Public  json.RawMessage `json:"public"`
-		Private json.RawMessage `json:"private"`
-		Tests   []struct {
-			TcID    int      `json:"tcId"`
-			Comment string   `json:"comment"`
-			JWS     string   `json:"jws"`
-			Result  string   `json:"result"`
-			Flags   []string `json:"flags"`
-		} `json:"tests"`
-	} `json:"testGroups"`
-}
 
 // wycheproofSkipped lists the vectors the file contradicts itself on.
 var wycheproofSkipped = map[int]string{
@@ -57,18 +40,10 @@ var wycheproofRejected = map[int]string{
 }
 
 func runWycheproof(t *testing.T, file string) {
-	dir := testkeys.WycheproofDir(t)
-	data, err := os.ReadFile(filepath.Join(dir, file))
-	require.NoError(t, err)
-	var f wycheproofFile
-	require.NoError(t, json.Unmarshal(data, &f))
+	f := testkeys.Wycheproof(t, file)
 	count := 0
 	for _, g := range f.TestGroups {
-		keyJSON := g.Public
-		if len(keyJSON) == 0 {
-			keyJSON = g.Private
-		}
-		v, keyErr := wycheproofVerifier(keyJSON)
+		v, keyErr := wycheproofVerifier(g.KeyJSON())
 		for _, tc := range g.Tests {
 			count++
 			t.Run(strconv.Itoa(tc.TcID), func(t *testing.T) {
