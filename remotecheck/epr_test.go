@@ -3,6 +3,7 @@ package remotecheck_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -299,7 +300,7 @@ func TestEPRInterpretHook(t *testing.T) {
 
 func TestEPROpaqueToken(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = w.Write([]byte("OK"))
+		_, _ = w.Write([]byte(`{"valid":true}`))
 	}))
 	t.Cleanup(srv.Close)
 	chk, err := remotecheck.NewEPR[claims.Map](remotecheck.EPRConfig{BaseURL: srv.URL, PartnerToken: "p"})
@@ -307,6 +308,23 @@ func TestEPROpaqueToken(t *testing.T) {
 	got, err := chk.Verify(context.Background(), "opaque-token")
 	require.NoError(t, err)
 	require.Empty(t, *got, "no payload to read: zero claims")
+}
+
+// TestEPRFailsClosed: an answer that does not say yes never accepts a token
+// whose payload the attacker wrote (alg none, any claims).
+func TestEPRFailsClosed(t *testing.T) {
+	forged := "eyJhbGciOiJub25lIn0." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"admin","exp":99999999999}`)) + "."
+	for _, body := range []string{"", "OK", "<html>proxy error</html>", `{"status":401,"message":"jwt expired"}`, `{"message":"Invalid token"}`, `{"valid":null}`} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = w.Write([]byte(body))
+		}))
+		chk, err := remotecheck.NewEPR[claims.Map](remotecheck.EPRConfig{BaseURL: srv.URL, PartnerToken: "p"})
+		require.NoError(t, err)
+		got, err := chk.Verify(context.Background(), forged)
+		require.Error(t, err, "body %q", body)
+		require.Nil(t, got)
+		srv.Close()
+	}
 }
 
 func TestEPRLargeResponseRefused(t *testing.T) {
@@ -326,6 +344,7 @@ func TestEPRRequest(t *testing.T) {
 		var b bytes.Buffer
 		_, _ = b.ReadFrom(r.Body)
 		gotPath, gotHeader, gotBody = r.Method+" "+r.URL.Path, r.Header.Get("X-Partner"), b.String()
+		_, _ = w.Write([]byte(`{"success":true}`))
 	}))
 	t.Cleanup(srv.Close)
 	chk, err := remotecheck.NewEPR[claims.Map](remotecheck.EPRConfig{

@@ -11,17 +11,27 @@ import (
 // DefaultEPRInterpret is the default reading of an answer of EPR's check
 // endpoint. EPR does not publish the format of that answer, so this is an
 // assumption, built to be strict in what counts as positive and liberal in
-// what counts as negative:
+// what counts as negative. It fails closed: an answer it cannot read as a
+// clear yes never accepts the token.
 //
 //   - 5xx, 408, 425, 429: the check is unavailable (ErrCheckUnavailable,
 //     retried).
-//   - 2xx: active, unless the body holds a negative marker; the Result has
-//     no Claims, so the token's own payload is used.
+//   - 2xx with a positive marker and no negative one: active; the Result
+//     has no Claims, so the token's own payload is used.
+//   - 2xx with a negative marker: not active.
+//   - 2xx with neither (an empty body, "OK", an HTML page from a proxy, a
+//     JSON object that does not say yes): ErrBadResponse (503), since the
+//     answer does not say the token is valid. Set EPRConfig.Interpret if
+//     your EPR answers differently.
 //   - 401, 403, 404, 410 and every other 4xx: not active.
 //   - 1xx, 3xx (redirects are not followed): ErrBadResponse.
 //
-// A negative marker, looked for in a 2xx body that starts with '{' (and in
-// its "data" and "result" objects), is any of:
+// A positive marker, looked for in a 2xx body that is a strict JSON object
+// (and in its "data" and "result" objects), is a member named valid,
+// isValid, is_valid, success, active, ok, auth, authenticated or authorized
+// (any letter case) holding the JSON literal true.
+//
+// A negative marker, looked for in the same places, is any of:
 //
 //   - a member named valid, isValid, is_valid, success, active, ok,
 //     authenticated or authorized (any letter case) holding false, 0,
@@ -43,7 +53,10 @@ func DefaultEPRInterpret(r EPRResponse) (Result, error) {
 		if negativeBody(r.Body) {
 			return Result{Active: false}, nil
 		}
-		return Result{Active: true}, nil
+		if positiveBody(r.Body) {
+			return Result{Active: true}, nil
+		}
+		return Result{}, fmt.Errorf("%w: EPR check answered %d without saying the token is valid", ErrBadResponse, c)
 	case c >= 400 && c <= 499:
 		return Result{Active: false}, nil
 	}
@@ -75,17 +88,56 @@ func negativeBody(body []byte) bool {
 	return false
 }
 
+// positiveBody reports whether a 2xx body says, in so many words, that the
+// token is valid.
+func positiveBody(body []byte) bool {
+	b := bytes.TrimSpace(body)
+	if len(b) == 0 || b[0] != '{' {
+		return false
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(b, &obj); err != nil {
+		return false
+	}
+	if positiveObject(obj) {
+		return true
+	}
+	for name, v := range obj {
+		n := strings.ToLower(name)
+		if inner, ok := v.(map[string]any); ok && (n == "data" || n == "result") && positiveObject(inner) {
+			return true
+		}
+	}
+	return false
+}
+
+// positiveObject looks for a positive marker among obj's own members.
+func positiveObject(obj map[string]any) bool {
+	for name, v := range obj {
+		switch strings.ToLower(name) {
+		case "valid", "isvalid", "is_valid", "success", "active", "ok", "auth", "authenticated", "authorized":
+			if b, ok := v.(bool); ok && b {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // negativeObject looks for a negative marker among obj's own members.
 func negativeObject(obj map[string]any) bool {
 	for name, v := range obj {
 		switch strings.ToLower(name) {
-		case "valid", "isvalid", "is_valid", "success", "active", "ok", "authenticated", "authorized":
-			if falsy(v) {
+		case "valid", "isvalid", "is_valid", "success", "active", "ok", "auth", "authenticated", "authorized":
+			if falsy(v) || v == nil {
 				return true
 			}
-		case "status", "state":
+		case "status", "state", "statuscode", "code":
 			if s, ok := v.(string); ok && negativeStatus(s) {
 				return true
+			}
+			if n, ok := v.(float64); ok && n >= 400 {
+				return true // an error status in the body of a 2xx
 			}
 		case "error", "errors":
 			if !empty(v) {
