@@ -57,8 +57,11 @@ type Config[C any] struct {
 
 	// SkipCORSPreflight lets a CORS preflight request (OPTIONS with Origin
 	// and Access-Control-Request-Method headers) through unchecked, since
-	// browsers never send credentials with it. Put the CORS handler in
-	// front of or behind the middleware as usual.
+	// browsers never send credentials with it. Those headers are the
+	// client's to set, so the preflight carries no identity: the CORS
+	// handler must answer it right behind the middleware (or in front of
+	// it), before any Require check, which refuses it with 401 like any
+	// request without a token so that no handler runs for it.
 	SkipCORSPreflight bool
 
 	// StatusByReason overrides the HTTP status for a reason, e.g.

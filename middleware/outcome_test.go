@@ -66,7 +66,12 @@ func TestOnOutcome(t *testing.T) {
 				r.Header.Set("Access-Control-Request-Method", "POST")
 				return r
 			},
-			want: []middleware.Outcome{{Decision: middleware.Preflight}},
+			// Let through by the Middleware, refused by the Require check
+			// behind it: no CORS handler answered it in between.
+			want: []middleware.Outcome{
+				{Decision: middleware.Preflight},
+				{Decision: middleware.Denied, Status: 401, Reason: "missing_token", Err: middleware.ErrNoToken},
+			},
 		},
 	}
 	for _, tt := range tests {

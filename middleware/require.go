@@ -159,10 +159,11 @@ func (q requirement) middleware(next http.Handler) http.Handler {
 			fallback.deny(w, r, fallback.refusal(http.StatusInternalServerError, "", ReasonMisconfigured, ErrMisconfigured), "")
 			return
 		}
-		if id.preflight() {
-			next.ServeHTTP(w, r)
-			return
-		}
+		// A CORS preflight let through by the Middleware (SkipCORSPreflight)
+		// carries no credentials; the CORS handler should have answered it
+		// before any Require check. Reaching one, it is refused like any
+		// request without a token, so a handler that accepts every method
+		// never runs for it.
 		s := id.settings()
 		if !id.authenticated() {
 			s.deny(w, r, s.refusal(http.StatusUnauthorized, "", ReasonNoToken, ErrNoToken), "")
