@@ -13,9 +13,6 @@ type identity interface {
 	settings() *shared
 	// authenticated reports whether a verified token is present.
 	authenticated() bool
-	// preflight reports whether the request is a CORS preflight let
-	// through unchecked, which Require checks let through too.
-	preflight() bool
 	// scope reports whether the claims grant scope; known is false when
 	// the claims type has no scopes at all.
 	scope(scope string) (has, known bool)
@@ -38,7 +35,6 @@ type principal[C any] struct {
 
 func (p *principal[C]) settings() *shared   { return p.m.shared }
 func (p *principal[C]) authenticated() bool { return true }
-func (p *principal[C]) preflight() bool     { return false }
 func (p *principal[C]) rawToken() string    { return p.token }
 func (p *principal[C]) scope(s string) (bool, bool) {
 	if p.m.hasScope == nil {
@@ -55,15 +51,13 @@ func (p *principal[C]) role(client, r string) (bool, bool) {
 }
 
 // anonymous marks a request the middleware let through without a token:
-// optional mode, or a CORS preflight (bypass set).
+// optional mode, or a CORS preflight.
 type anonymous struct {
-	s      *shared
-	bypass bool
+	s *shared
 }
 
 func (a anonymous) settings() *shared              { return a.s }
 func (anonymous) authenticated() bool              { return false }
-func (a anonymous) preflight() bool                { return a.bypass }
 func (anonymous) rawToken() string                 { return "" }
 func (anonymous) scope(string) (bool, bool)        { return false, true }
 func (anonymous) role(string, string) (bool, bool) { return false, true }

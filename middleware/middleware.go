@@ -65,7 +65,7 @@ func (h *handler[C]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m := h.m
 	if m.preflight && isPreflight(r) {
 		m.report(r, Outcome{Decision: Preflight})
-		h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, &anonymous{s: m.shared, bypass: true})))
+		h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, &anonymous{s: m.shared})))
 		return
 	}
 	token, err := m.extract(r)
