@@ -62,8 +62,8 @@ func ExampleMulti() {
 	defer e.Close()
 	fetch := quietFetch()
 
-	customers, _ := profile.Keycloak(profile.KeycloakConfig{Issuer: a.Issuer, Settings: profile.Settings{Fetch: fetch}})
-	staff, _ := profile.Keycloak(profile.KeycloakConfig{Issuer: b.Issuer, Settings: profile.Settings{Fetch: fetch}})
+	customers, _ := profile.Keycloak(profile.KeycloakConfig{Issuer: a.Issuer, AuthorizedParties: []string{"ea-api-edge"}, Settings: profile.Settings{Fetch: fetch}})
+	staff, _ := profile.Keycloak(profile.KeycloakConfig{Issuer: b.Issuer, AuthorizedParties: []string{"ea-api-edge"}, Settings: profile.Settings{Fetch: fetch}})
 	erply, _ := profile.Erply(profile.ErplyConfig{
 		PEMURL:   e.PEMURL, // profile.ErplyProductionPEMURL in production
 		Account:  fakeidp.DefaultErplyAccount,

@@ -60,7 +60,8 @@ type KeycloakConfig struct {
 
 	// AuthorizedParties lists the accepted "azp" values: the clients whose
 	// tokens the service accepts, e.g. {EAttestationsClient}. If empty,
-	// azp is not checked.
+	// azp is not checked. At least one of AuthorizedParties and Audiences
+	// is required, unless InsecureAcceptAnyClient is set.
 	AuthorizedParties []string
 
 	// Audiences lists the accepted "aud" values. If empty, aud is not
@@ -68,6 +69,13 @@ type KeycloakConfig struct {
 	// account console) or no aud at all, unless the realm has an audience
 	// mapper for the service. Check AuthorizedParties then.
 	Audiences []string
+
+	// InsecureAcceptAnyClient accepts access tokens issued to any client of
+	// the realm when neither AuthorizedParties nor Audiences is set. Every
+	// realm has public clients (admin-cli, account-console) through which
+	// any user can get an access token, so without an azp or aud check
+	// those tokens open the service too.
+	InsecureAcceptAnyClient bool
 
 	// Validators run after every other check, on every accepted token.
 	// An error refuses the token with verify.ErrClaims.
@@ -112,6 +120,9 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 	}
 	if slices.Contains(cfg.AuthorizedParties, "") {
 		return nil, fmt.Errorf("%w: KeycloakConfig.AuthorizedParties holds an empty client", ErrConfig)
+	}
+	if len(cfg.AuthorizedParties) == 0 && len(cfg.Audiences) == 0 && !cfg.InsecureAcceptAnyClient {
+		return nil, fmt.Errorf("%w: KeycloakConfig needs AuthorizedParties (azp) or Audiences (aud), or InsecureAcceptAnyClient: otherwise a token any user gets through the realm's admin-cli or account-console clients is accepted", ErrConfig)
 	}
 	src, err := keysource.NewOIDC(keysource.OIDCConfig{
 		Issuer:       cfg.Issuer,

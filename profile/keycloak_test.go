@@ -127,7 +127,7 @@ func TestKeycloakAccepts(t *testing.T) {
 		{name: "no aud, audience not checked", token: realm.AccessToken(fakeidp.Claims{"aud": nil})},
 		{name: "aud array with the API", edit: func(c *profile.KeycloakConfig) { c.Audiences = []string{"ea-api"} },
 			token: realm.AccessToken(fakeidp.Claims{"aud": []string{"account", "ea-api"}})},
-		{name: "azp not checked", edit: func(c *profile.KeycloakConfig) { c.AuthorizedParties = nil },
+		{name: "azp not checked", edit: func(c *profile.KeycloakConfig) { c.AuthorizedParties, c.InsecureAcceptAnyClient = nil, true },
 			token: realm.AccessToken(fakeidp.Claims{"azp": "another-client"})},
 		{name: "one of two clients", edit: func(c *profile.KeycloakConfig) { c.AuthorizedParties = []string{"web", fakeidp.DefaultClientID} },
 			token: realm.AccessToken(nil)},
@@ -205,7 +205,8 @@ func TestKeycloakConfigErrors(t *testing.T) {
 		{name: "trailing slash", cfg: profile.KeycloakConfig{Issuer: profile.EAttestationsIssuer + "/"}, want: "ends with a slash"},
 		{name: "HMAC algorithm", cfg: profile.KeycloakConfig{Issuer: profile.EAttestationsIssuer, Algorithms: []string{"RS256", "HS256"}}, want: "asymmetric"},
 		{name: "empty client", cfg: profile.KeycloakConfig{Issuer: profile.EAttestationsIssuer, AuthorizedParties: []string{""}}, want: "empty client"},
-		{name: "unknown algorithm", cfg: profile.KeycloakConfig{Issuer: profile.EAttestationsIssuer, Algorithms: []string{"RS1"}}, want: "RS1"},
+		{name: "unknown algorithm", cfg: profile.KeycloakConfig{Issuer: profile.EAttestationsIssuer, AuthorizedParties: []string{profile.EAttestationsClient}, Algorithms: []string{"RS1"}}, want: "RS1"},
+		{name: "neither azp nor aud", cfg: profile.KeycloakConfig{Issuer: profile.EAttestationsIssuer}, want: "InsecureAcceptAnyClient"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,7 +217,7 @@ func TestKeycloakConfigErrors(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
-	_, err := profile.Keycloak(profile.KeycloakConfig{Issuer: "http://sso.example.com/realms/a"})
+	_, err := profile.Keycloak(profile.KeycloakConfig{Issuer: "http://sso.example.com/realms/a", AuthorizedParties: []string{"api"}})
 	assert.Error(t, err, "http to a non-loopback host")
 }
 

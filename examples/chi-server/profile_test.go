@@ -107,11 +107,12 @@ func TestProfileKeycloak(t *testing.T) {
 	}
 }
 
-func TestProfileKeycloakWarnsWithoutAZP(t *testing.T) {
+func TestProfileKeycloakAudienceOnly(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	a, _ := startApp(t, "-profile", "keycloak", "-oidc", realm.URL)
-	assert.Contains(t, strings.Join(a.auth.warnings, "\n"), "pass -azp")
-	step{name: "any client", path: "/api/me", header: bearer(realm.AccessToken(fakeidp.Claims{"azp": "web"})), status: 200}.run(t, a)
+	a, _ := startApp(t, "-profile", "keycloak", "-oidc", realm.URL, "-aud", "account")
+	step{name: "any client of the audience", path: "/api/me", header: bearer(realm.AccessToken(fakeidp.Claims{"azp": "web", "aud": "account"})), status: 200}.run(t, a)
+	step{name: "another audience", path: "/api/me", header: bearer(realm.AccessToken(fakeidp.Claims{"azp": "web", "aud": "other"})), status: 401,
+		challenge: realmChallenge + `, error="invalid_token", error_description="audience"`}.run(t, a)
 }
 
 func TestProfileErply(t *testing.T) {
@@ -215,6 +216,7 @@ func TestProfileFlagErrors(t *testing.T) {
 		{name: "ansira without -iss", args: []string{"-profile", "ansira", "-jwks", "https://a.test/j"}, want: "one -iss"},
 		{name: "epr without token file", args: []string{"-profile", "epr", "-epr-base", "https://epr.test"}, want: "-epr-partner-token-file"},
 		{name: "epr with -aud", args: []string{"-profile", "epr", "-epr-base", "https://epr.test", "-epr-partner-token-file", "f", "-aud", "x"}, want: "does not take -aud"},
+		{name: "keycloak without -azp or -aud", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x"}, want: "-azp CLIENT"},
 		{name: "profile with -header", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x", "-header", "jwt"}, want: "-header does not go with -profile"},
 		{name: "-azp without -profile", args: []string{"-oidc", "https://a.test/realms/x", "-azp", "x"}, want: "-azp needs -profile"},
 		{name: "-account without -profile", args: []string{"-account", "1"}, want: "-account needs -profile"},
@@ -236,7 +238,7 @@ func TestProfileStartErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{name: "keycloak issuer with a trailing slash", args: []string{"-profile", "keycloak", "-oidc", "https://sso.test/realms/x/"}, want: "ends with a slash"},
+		{name: "keycloak issuer with a trailing slash", args: []string{"-profile", "keycloak", "-oidc", "https://sso.test/realms/x/", "-azp", "api"}, want: "ends with a slash"},
 		{name: "erply over http", args: []string{"-profile", "erply", "-pem", "http://erply.test/k.pem", "-account", "1"}, want: "https"},
 		{name: "generic -oidc over http", args: []string{"-oidc", "http://sso.example.com/realms/x"}, want: "https"},
 		{name: "epr token file missing", args: []string{"-profile", "epr", "-epr-base", "https://epr.test", "-epr-partner-token-file", missing}, want: "-epr-partner-token-file"},

@@ -89,7 +89,13 @@ func (c *config) checkProfile() error {
 		if c.oidc == "" {
 			return errors.New("-profile keycloak needs -oidc: the realm's issuer URL, e.g. https://sso.example.com/realms/main")
 		}
-		return only("-oidc", "-aud", "-alg", "-azp", "-oidc-fetch-base")
+		if err := only("-oidc", "-aud", "-alg", "-azp", "-oidc-fetch-base"); err != nil {
+			return err
+		}
+		if len(p.azp) == 0 && len(c.audience) == 0 {
+			return errors.New("-profile keycloak needs -azp CLIENT (or -aud AUDIENCE): without either, a token any user gets through the realm's admin-cli or account-console clients would be accepted")
+		}
+		return nil
 	case profileErply:
 		if c.pem == "" || p.account == "" {
 			return errors.New("-profile erply needs -pem (Erply's key URL; production: https://id.erply.com/jwt/pubkey.pem) and -account (the client code)")
