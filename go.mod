@@ -3,6 +3,7 @@ module github.com/jwtguard/jwtguard
 go 1.25.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/go-chi/chi/v5 v5.5.0
 	github.com/go-json-experiment/json v0.0.0-20251027170946-4849db3c2f7e
 	github.com/lestrrat-go/jwx/v3 v3.3.0

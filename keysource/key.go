@@ -68,8 +68,9 @@ func keyErr(kid, rule, format string, args ...any) *KeyError {
 // when not empty, restricts the key to that one JWS algorithm and must fit
 // it. The key is refused (an error matching ErrInvalidKey) when it is an RSA
 // key under 2048 bits, with an exponent below 3 or even, or with a modulus of
-// the ROCA-weak form; an EC key on another curve than P-256, P-384 or P-521, or
-// whose point is not on its curve; an HMAC secret shorter than 32 bytes (or the
+// the ROCA-weak form; an EC key on another curve than P-256, P-384 or P-521,
+// or whose point is not on its curve; an Ed25519 key that is not a point or
+// is a point of small order; an HMAC secret shorter than 32 bytes (or the
 // hash size of its alg); or of any other type.
 func NewKey(kid, alg string, pub any) (*Key, error) {
 	k := &Key{id: kid}
@@ -105,6 +106,9 @@ func NewKey(kid, alg string, pub any) (*Key, error) {
 	case ed25519.PublicKey:
 		if len(p) != ed25519.PublicKeySize {
 			return nil, keyErr(kid, "ed25519-size", "Ed25519 public key is %d bytes, want %d", len(p), ed25519.PublicKeySize)
+		}
+		if ed25519SmallOrder(p) {
+			return nil, keyErr(kid, "ed25519-small-order", "Ed25519 public key is not a point, or a point of small order, for which signatures can be forged")
 		}
 		k.pub = append(ed25519.PublicKey(nil), p...)
 	case []byte:
