@@ -14,7 +14,7 @@ type Set struct {
 	keys    []*Key
 	byID    map[string]*Key
 	noID    []*Key
-	prints  map[[sha256.Size]byte]struct{}
+	prints  map[[sha256.Size]byte]*Key
 	members map[*Key]struct{}
 }
 
@@ -28,7 +28,7 @@ func NewSet(keys ...*Key) (*Set, error) {
 	s := &Set{
 		keys:    make([]*Key, 0, len(keys)),
 		byID:    make(map[string]*Key, len(keys)),
-		prints:  make(map[[sha256.Size]byte]struct{}, len(keys)),
+		prints:  make(map[[sha256.Size]byte]*Key, len(keys)),
 		members: make(map[*Key]struct{}, len(keys)),
 	}
 	for i, k := range keys {
@@ -47,7 +47,9 @@ func NewSet(keys ...*Key) (*Set, error) {
 			s.noID = append(s.noID, k)
 		}
 		s.keys = append(s.keys, k)
-		s.prints[k.print] = struct{}{}
+		if _, seen := s.prints[k.print]; !seen {
+			s.prints[k.print] = k
+		}
 		s.members[k] = struct{}{}
 	}
 	return s, nil
@@ -82,15 +84,20 @@ func (s *Set) WithoutID() []*Key { return s.noID }
 
 // Contains reports whether k itself, or a key with the same material, is in
 // the set. The verifier's cache uses it to drop tokens whose key has left.
-func (s *Set) Contains(k *Key) bool {
+func (s *Set) Contains(k *Key) bool { return s.Current(k) != nil }
+
+// Current returns the set's key that is k itself or holds the same key
+// material, or nil. A key can stay in a set across refreshes with other
+// attributes (a new kid, an alg restriction): the verifier's cache checks
+// the current one still fits the token.
+func (s *Set) Current(k *Key) *Key {
 	if k == nil {
-		return false
+		return nil
 	}
 	if _, ok := s.members[k]; ok {
-		return true
+		return k
 	}
-	_, ok := s.prints[k.print]
-	return ok
+	return s.prints[k.print]
 }
 
 // Candidates returns the keys that may verify a token with the given kid and

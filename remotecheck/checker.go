@@ -10,6 +10,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/internal/claimcopy"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -136,8 +137,7 @@ func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (*C, error) {
 	if err := c.checkTimes(a.exp, a.nbf); err != nil {
 		return nil, tokenError(err)
 	}
-	out := new(C)
-	*out = *a.claims
+	out := claimcopy.Of(a.claims)
 	if c.validates {
 		if err := any(out).(validator).Validate(ctx); err != nil {
 			return nil, tokenError(fmt.Errorf("%w: %w", verify.ErrClaims, err))

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jwtguard/jwtguard/internal/jose"
 	"github.com/jwtguard/jwtguard/keysource"
 )
 
@@ -40,6 +41,7 @@ type cacheEntry[C any] struct {
 	token  string
 	claims *C // never handed out; Verify returns copies
 	key    *keysource.Key
+	alg    jose.Alg
 	// The time claims, re-checked on every hit (zero when absent).
 	exp, nbf, iat time.Time
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/internal/testkeys"
+	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -152,4 +153,31 @@ func TestCacheNeverAnswersAnotherToken(t *testing.T) {
 	}
 	_, err = v.Verify(context.Background(), string(b))
 	require.ErrorIs(t, err, verify.ErrSignature)
+}
+
+func TestCacheMapClaimsAreCopied(t *testing.T) {
+	v := rsaVerifier[claims.Map](t, staticRSA(t, "rsa1"), nil)
+	tok := signRS(t, "rsa1", with("role", "user"))
+	first, err := v.Verify(context.Background(), tok)
+	require.NoError(t, err)
+	(*first)["role"] = "admin"
+	second, err := v.Verify(context.Background(), tok)
+	require.NoError(t, err)
+	require.Equal(t, "user", (*second)["role"])
+}
+
+func TestCacheEntryDiesWhenItsKeyNoLongerFits(t *testing.T) {
+	pub := &testkeys.RSA2048(t).PublicKey
+	src := &fakeSource{cur: set(t, key(t, "rsa1", pub))}
+	v := rsaVerifier(t, src, func(c *verify.Config[claims.Registered]) { c.Algorithms = []string{"RS256", "PS256"} })
+	tok := testkeys.SignClaims(t, "PS256", testkeys.RSA2048(t), map[string]any{"kid": "rsa1"}, validClaims())
+	_, err := v.Verify(context.Background(), tok)
+	require.NoError(t, err)
+
+	// The same key is republished restricted to RS256.
+	restricted, err := keysource.NewKey("rsa1", "RS256", pub)
+	require.NoError(t, err)
+	src.cur = set(t, restricted)
+	_, err = v.Verify(context.Background(), tok)
+	require.ErrorIs(t, err, verify.ErrAlgorithm)
 }

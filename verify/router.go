@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -156,9 +155,7 @@ func (s *settings[C]) unverifiedExpired(payload []byte) bool {
 	if err != nil || !p.hasExp {
 		return false
 	}
-	exp := time.Unix(0, 0).Add(time.Duration(p.exp * float64(time.Second)))
-	if p.exp > 1e11 || p.exp < -1e11 {
-		return p.exp < 0
-	}
-	return !s.now().Before(exp.Add(s.leeway))
+	// In float seconds, which cannot overflow for any JSON number.
+	now := float64(s.now().UnixNano()) / 1e9
+	return now >= p.exp+s.leeway.Seconds()
 }

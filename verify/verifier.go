@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/jwtguard/jwtguard/internal/claimcopy"
 	"github.com/jwtguard/jwtguard/internal/jose"
 	"github.com/jwtguard/jwtguard/keysource"
 )
@@ -103,11 +104,12 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 //
 // Every call returns a new *C. With the cache on (see Config.CacheSize), a
 // token verified before is answered from memory: the key that verified it
-// must still be in the key source, and exp, nbf, iat, Validate and the
-// Validators are checked again. The *C is then a copy of the cached claims:
-// setting its fields never reaches the cache, but the slices and maps inside
-// are shared with it and with other calls for the same token, so treat them
-// as read-only (copy before modifying).
+// must still be in the key source and fit the token's algorithm, and exp,
+// nbf, iat, Validate and the Validators are checked again. The *C is then a
+// copy of the cached claims: setting its fields (or, for claims.Map, its
+// entries) never reaches the cache, but the slices and maps inside are
+// shared with it and with other calls for the same token, so treat them as
+// read-only (copy before modifying).
 func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 	if v.cache != nil {
 		if e := v.cache.get(token); e != nil {
@@ -130,12 +132,13 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 		return nil, wrap(err)
 	}
 	if v.cache != nil {
-		master := new(C)
-		*master = *claims
+		// The cache keeps its own copy: the caller may change what it got.
+		master := claimcopy.Of(claims)
 		v.cache.put(&cacheEntry[C]{
 			token:  strings.Clone(token),
 			claims: master,
 			key:    key,
+			alg:    algOf(h),
 			exp:    reg.ExpiresAt.Time,
 			nbf:    reg.NotBefore.Time,
 			iat:    reg.IssuedAt.Time,
@@ -152,7 +155,9 @@ func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry
 	if err != nil {
 		return nil, wrap(keysError(ctx, err)), true
 	}
-	if !set.Contains(e.key) {
+	// The key must still be there, and still fit the token's algorithm
+	// (a republished key may have gained an alg restriction).
+	if cur := set.Current(e.key); cur == nil || !cur.Fits(e.alg) {
 		v.cache.remove(token)
 		return nil, nil, false
 	}
@@ -162,8 +167,7 @@ func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry
 		}
 		return nil, wrap(err), true
 	}
-	out := new(C)
-	*out = *e.claims
+	out := claimcopy.Of(e.claims)
 	if err := v.validate(ctx, out); err != nil {
 		return nil, wrap(err), true
 	}
@@ -228,6 +232,9 @@ func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header, p
 			}
 		}
 		if attempt > 0 {
+			if len(cands) > 0 {
+				return nil, ErrSignature // the newer keys did not verify it either
+			}
 			break
 		}
 		hint := keysource.RefreshHint{Reason: keysource.RefreshUnknownKID, KID: h.Kid, Current: set}
@@ -338,4 +345,10 @@ func reasonOf(err error) string {
 		}
 	}
 	return "error"
+}
+
+// algOf returns the header's algorithm, which parse has checked.
+func algOf(h header) jose.Alg {
+	a, _ := jose.ParseAlg(h.Alg)
+	return a
 }
