@@ -91,7 +91,7 @@ type FetchConfig struct {
 	// MaxStale is how long the last good keys keep serving, counted from the
 	// last successful fetch (a 304 counts), while fetches fail. After it, Keys
 	// returns an error wrapping ErrUnavailable until a fetch succeeds. If
-	// zero, DefaultMaxStale (24 h).
+	// zero, DefaultMaxStale (24 h). It must be at least twice MinRefresh.
 	MaxStale time.Duration
 
 	// Eager starts the first fetch and the background refresh in the New
@@ -186,6 +186,11 @@ func (c FetchConfig) resolve() (settings, error) {
 	}
 	if s.maxRefresh < s.minRefresh {
 		return s, fmt.Errorf("%w: MaxRefresh %s is under MinRefresh %s", ErrConfig, s.maxRefresh, s.minRefresh)
+	}
+	if s.maxStale < 2*s.minRefresh {
+		// Refreshes come at least MinRefresh apart; keys that go stale
+		// sooner would fail requests while the issuer is healthy.
+		return s, fmt.Errorf("%w: MaxStale %s is under twice MinRefresh %s", ErrConfig, s.maxStale, s.minRefresh)
 	}
 	if s.defRefresh < s.minRefresh || s.defRefresh > s.maxRefresh {
 		return s, fmt.Errorf("%w: DefaultRefresh %s is outside [MinRefresh %s, MaxRefresh %s]",

@@ -28,6 +28,7 @@ func TestFetchConfigInvalid(t *testing.T) {
 		{name: "negative Timeout", cfg: FetchConfig{Timeout: -1}},
 		{name: "negative MaxStale", cfg: FetchConfig{MaxStale: -time.Hour}},
 		{name: "negative MaxBodyBytes", cfg: FetchConfig{MaxBodyBytes: -1}},
+		{name: "MaxStale under twice MinRefresh", cfg: FetchConfig{MaxStale: 30 * time.Second}},
 		{name: "MinRefresh under 1s", cfg: FetchConfig{MinRefresh: 500 * time.Millisecond}},
 		{name: "RefreshCooldown under 1s", cfg: FetchConfig{RefreshCooldown: time.Millisecond}},
 		{name: "MaxRefresh under MinRefresh", cfg: FetchConfig{MaxRefresh: 30 * time.Second}},

@@ -151,6 +151,10 @@ func TestRemoteRetryAfter(t *testing.T) {
 		{name: "503 seconds", status: 503, value: func(time.Time) string { return "120" }, wait: 120 * time.Second},
 		{name: "429 date", status: 429, value: func(now time.Time) string { return now.Add(10 * time.Minute).Format(http.TimeFormat) }, wait: 10 * time.Minute},
 		{name: "500 ignored", status: 500, value: func(time.Time) string { return "120" }, wait: backoffBase},
+		// A day-long Retry-After would let the keys (last fetched just
+		// now, MaxStale 24 h) go stale with no attempt: half of what is
+		// left is honoured instead.
+		{name: "503 longer than the keys last", status: 503, value: func(time.Time) string { return "86400" }, wait: DefaultMaxStale / 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := newKeyServer(t)

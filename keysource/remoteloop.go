@@ -112,6 +112,12 @@ func (r *Remote) cycle(ctx context.Context) (time.Duration, cycleReport) {
 		var se *StatusError
 		if errors.As(res.err, &se) && se.RetryAfter > 0 {
 			wait = min(se.RetryAfter, r.cfg.maxRefresh)
+			// Honour Retry-After only while the keys have time left: a long
+			// one must not let them go stale without another attempt.
+			if next.set != nil {
+				left := next.lastSuccess.Add(r.cfg.maxStale).Sub(now)
+				wait = min(wait, max(left/2, r.cfg.backoff(next.failures)))
+			}
 			delay = max(delay, wait)
 		}
 		if r.doc.failed != nil {
