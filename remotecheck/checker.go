@@ -48,7 +48,7 @@ type Checker[C any] struct {
 	cache      *answerCache[C]
 
 	mu      sync.Mutex
-	flights map[string]*flight[C]
+	flights map[string]*flight[C] // len bounded by s.inFlight
 }
 
 type validator interface {

@@ -2,6 +2,7 @@ package remotecheck
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -29,6 +30,11 @@ func (c *Checker[C]) await(ctx context.Context, token string, tokenExp time.Time
 	}
 	c.mu.Lock()
 	f := c.flights[token]
+	if f == nil && len(c.flights) >= c.s.inFlight {
+		c.mu.Unlock()
+		return nil, &verify.Error{Reason: ReasonCheckUnavailable,
+			Err: fmt.Errorf("%w: %d checks already under way (Options.MaxConcurrentChecks)", ErrCheckUnavailable, c.s.inFlight)}
+	}
 	if f == nil {
 		// The flight keeps the first caller's values (trace IDs, ...) but
 		// not its cancellation.
@@ -121,7 +127,7 @@ func (c *Checker[C]) run(ctx context.Context, f *flight[C], token string, tokenE
 // result or error and the number of attempts made.
 func (c *Checker[C]) ask(ctx context.Context, token string) (Result, int, error) {
 	for attempt := 1; ; attempt++ {
-		res, err := c.check.Check(ctx, token)
+		res, err := c.checkOnce(ctx, token)
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			return res, attempt, err
 		}
@@ -140,4 +146,16 @@ func (c *Checker[C]) ask(ctx context.Context, token string) (Result, int, error)
 			return res, attempt, err
 		}
 	}
+}
+
+// checkOnce calls the Check once. A panic in it (a caller's Check or EPR
+// Interpret) becomes ErrBadResponse: it runs on the flight's goroutine,
+// where nothing else would recover it and the whole process would die.
+func (c *Checker[C]) checkOnce(ctx context.Context, token string) (res Result, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = Result{}, fmt.Errorf("%w: the check panicked: %v", ErrBadResponse, p)
+		}
+	}()
+	return c.check.Check(ctx, token)
 }

@@ -28,6 +28,9 @@ const (
 	DefaultRetryPause = 500 * time.Millisecond
 	// MaxAttempts is the largest Attempts that New accepts.
 	MaxAttempts = 10
+	// DefaultMaxConcurrentChecks is how many remote checks may be under way
+	// at once.
+	DefaultMaxConcurrentChecks = 64
 )
 
 // Options are the settings of the checking mechanism that do not depend on
@@ -70,6 +73,14 @@ type Options struct {
 	// 5xx, 429). If zero, DefaultAttempts (3). It must be at most
 	// MaxAttempts; 1 means no retry.
 	Attempts int
+
+	// MaxConcurrentChecks bounds the remote checks under way at once (one
+	// per distinct token; callers asking about the same token share one).
+	// A token that would start one more is refused at once with
+	// ErrCheckUnavailable (503), so that a flood of distinct tokens cannot
+	// turn into a flood of requests to the issuer. If zero,
+	// DefaultMaxConcurrentChecks (64).
+	MaxConcurrentChecks int
 
 	// RetryPause is the pause between two attempts; it ends early when
 	// every caller waiting for the check has gone. If zero,
@@ -123,6 +134,7 @@ type settings struct {
 	negTTL    time.Duration // <= 0: negative answers not cached
 	cacheSize int           // <= 0: no cache
 	attempts  int
+	inFlight  int
 	pause     time.Duration
 	now       func() time.Time
 	sleep     func(context.Context, time.Duration) error
@@ -138,6 +150,7 @@ func (o *Options) settings() (*settings, error) {
 		negTTL:    orDefault(o.NegativeCacheTTL, DefaultNegativeCacheTTL),
 		cacheSize: o.CacheSize,
 		attempts:  o.Attempts,
+		inFlight:  o.MaxConcurrentChecks,
 		pause:     orDefault(o.RetryPause, DefaultRetryPause),
 		now:       o.Now,
 		sleep:     o.Sleep,
@@ -160,6 +173,12 @@ func (o *Options) settings() (*settings, error) {
 		return nil, errors.New("remotecheck: Options.Attempts is over MaxAttempts")
 	case s.attempts == 0:
 		s.attempts = DefaultAttempts
+	}
+	switch {
+	case s.inFlight < 0:
+		return nil, errors.New("remotecheck: Options.MaxConcurrentChecks is negative")
+	case s.inFlight == 0:
+		s.inFlight = DefaultMaxConcurrentChecks
 	}
 	if s.now == nil {
 		s.now = time.Now
