@@ -119,7 +119,10 @@ func (c *config) check() error {
 		return errors.New("-leeway is negative")
 	}
 	if c.demo() {
-		return checkLoopback(c.demoAddr)
+		if err := checkLoopback("-demo-addr", c.demoAddr); err != nil {
+			return err
+		}
+		return checkLoopback("-addr", c.addr)
 	}
 	return nil
 }

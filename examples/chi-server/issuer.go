@@ -54,26 +54,42 @@ func newIssuer(url string) (*issuer, error) {
 	return &issuer{url: url, key: key, kid: "demo-" + hex.EncodeToString(sum[:6]), now: time.Now}, nil
 }
 
-// checkLoopback refuses a demo listen address that is not a loopback IP or
-// "localhost": the demo issuer hands out tokens to anyone who can reach it.
-func checkLoopback(addr string) error {
+// checkLoopback refuses a listen address, given by flag, that is not a
+// loopback IP or "localhost": in demo mode the issuer hands out tokens to
+// anyone who can reach it, and the API trusts them.
+func checkLoopback(flag, addr string) error {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
-		return fmt.Errorf("-demo-addr %q: %w", addr, err)
+		return fmt.Errorf("%s %q: %w", flag, addr, err)
 	}
+	if isLoopbackHost(host) {
+		return nil
+	}
+	return fmt.Errorf("%s %q: in demo mode the issuer signs tokens for anyone, so the demo listens on loopback only (127.0.0.1, ::1 or localhost); protect the API with a real issuer (-oidc, -jwks, -pem or -profile) to listen elsewhere", flag, addr)
+}
+
+func isLoopbackHost(host string) bool {
 	if host == "localhost" {
-		return nil
+		return true
 	}
-	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
-		return nil
-	}
-	return fmt.Errorf("-demo-addr %q: the demo issuer signs tokens for anyone, so it listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // ServeHTTP serves discovery, the keys as JWKS and PEM, the token endpoint
 // and a notice at "/".
 func (is *issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Demo-Issuer", "jwtguard demo issuer: not for production")
+	// A page in a browser could reach this loopback server through a DNS
+	// name it controls (DNS rebinding); such a request names that host.
+	host := r.Host
+	if h, _, err := net.SplitHostPort(r.Host); err == nil {
+		host = h
+	}
+	if !isLoopbackHost(strings.Trim(host, "[]")) {
+		http.Error(w, "the demo issuer answers requests for loopback host names only", http.StatusMisdirectedRequest)
+		return
+	}
 	switch r.URL.Path {
 	case discoveryPath:
 		is.discovery(w, r)

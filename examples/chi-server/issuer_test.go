@@ -111,6 +111,40 @@ func TestIssuerTokenEndpoint(t *testing.T) {
 	assert.Equal(t, "POST", resp.Header.Get("Allow"))
 }
 
+func TestIssuerRefusesOtherHosts(t *testing.T) {
+	a, _ := startApp(t)
+	for _, tc := range []struct {
+		host string
+		want int
+	}{
+		{"", http.StatusOK}, // the URL's own 127.0.0.1:port
+		{"localhost:8081", http.StatusOK},
+		{"[::1]:8081", http.StatusOK},
+		{"evil.example:8081", http.StatusMisdirectedRequest}, // DNS rebinding
+		{"evil.example", http.StatusMisdirectedRequest},
+	} {
+		t.Run(tc.host, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, a.issuerURL+tokenPath, strings.NewReader("roles=admin"))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tc.host != "" {
+				req.Host = tc.host
+			}
+			resp, err := http.DefaultClient.Do(req)
+			require.NoError(t, err)
+			resp.Body.Close()
+			assert.Equal(t, tc.want, resp.StatusCode)
+		})
+	}
+}
+
+func TestDemoModeAPIOnLoopbackOnly(t *testing.T) {
+	_, err := parseFlags([]string{"-addr", "0.0.0.0:8080"}, io.Discard)
+	require.ErrorContains(t, err, "-addr")
+	_, err = parseFlags([]string{"-addr", "0.0.0.0:8080", "-oidc", "https://sso.test/realms/a", "-aud", "api"}, io.Discard)
+	require.NoError(t, err, "with a real issuer the API may listen anywhere")
+}
+
 func TestCheckLoopback(t *testing.T) {
 	tests := []struct {
 		addr string
@@ -128,7 +162,7 @@ func TestCheckLoopback(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.addr, func(t *testing.T) {
-			err := checkLoopback(tt.addr)
+			err := checkLoopback("-demo-addr", tt.addr)
 			if tt.ok {
 				assert.NoError(t, err)
 			} else {
