@@ -149,8 +149,17 @@ func (o *OIDC) target(ctx context.Context) (string, error) {
 	if o.fetchBase != strings.TrimSuffix(o.issuer, "/") {
 		fetch = rebase(fetch, strings.TrimSuffix(o.issuer, "/"), o.fetchBase)
 	}
-	if _, err := checkURL(fetch, o.insecure); err != nil {
+	u, err := checkURL(fetch, o.insecure)
+	if err != nil {
 		return "", fmt.Errorf("keysource: jwks_uri of %s: %w", o.issuer, err)
+	}
+	// Plain http to loopback is allowed for URLs the operator configured;
+	// a document fetched from elsewhere must not point the service at its
+	// own loopback.
+	if u.Scheme == "http" && !o.insecure {
+		if d, derr := url.Parse(o.discoveryURL); derr != nil || !isLoopback(d.Hostname()) {
+			return "", fmt.Errorf("%w: jwks_uri %q of %s is http to loopback, but discovery is not on loopback", ErrInsecureURL, u.Redacted(), o.issuer)
+		}
 	}
 	o.jwksURL, o.discoveredAt = fetch, now
 	first := o.disco.Load() == nil

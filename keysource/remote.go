@@ -239,7 +239,9 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 		}
 		trigger = TriggerUnknownKID
 		if h := r.cfg.hooks.UnknownKID; h != nil {
-			h(r.name, hint.KID)
+			// The kid is the client's to choose: cut it, so that a metrics
+			// label cannot be flooded through it.
+			h(r.name, truncate(hint.KID, 64))
 		}
 	}
 
@@ -295,11 +297,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 
 func (r *Remote) debug(ctx context.Context, msg string, hint RefreshHint) {
 	if r.log.Enabled(ctx, slog.LevelDebug) {
-		kid := hint.KID
-		if len(kid) > 64 {
-			kid = kid[:64] + "..."
-		}
-		r.log.LogAttrs(ctx, slog.LevelDebug, msg, slog.String("reason", hint.Reason.String()), slog.String("kid", kid))
+		r.log.LogAttrs(ctx, slog.LevelDebug, msg, slog.String("reason", hint.Reason.String()), slog.String("kid", truncate(hint.KID, 64)))
 	}
 }
 
@@ -365,4 +363,12 @@ func (r *Remote) stoppedIfStarted() <-chan struct{} {
 	done := make(chan struct{})
 	close(done)
 	return done
+}
+
+// truncate cuts a client-chosen string to n bytes for logs and hooks.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "..."
 }
