@@ -118,6 +118,11 @@ func (c *config) check() error {
 	case c.leeway < 0:
 		return errors.New("-leeway is negative")
 	}
+	for _, h := range c.headers {
+		if !isHeaderName(h) {
+			return fmt.Errorf("-header %q is not a valid header name", h)
+		}
+	}
 	if c.demo() {
 		if err := checkLoopback("-demo-addr", c.demoAddr); err != nil {
 			return err
@@ -125,4 +130,21 @@ func (c *config) check() error {
 		return checkLoopback("-addr", c.addr)
 	}
 	return nil
+}
+
+// isHeaderName reports whether name is an RFC 9110 field name (a token).
+func isHeaderName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -145,6 +145,13 @@ func TestDemoModeAPIOnLoopbackOnly(t *testing.T) {
 	require.NoError(t, err, "with a real issuer the API may listen anywhere")
 }
 
+func TestHeaderFlagValidated(t *testing.T) {
+	_, err := parseFlags([]string{"-oidc", "https://sso.test/realms/a", "-aud", "api", "-header", "x access token"}, io.Discard)
+	require.ErrorContains(t, err, "not a valid header name")
+	_, err = parseFlags([]string{"-oidc", "https://sso.test/realms/a", "-aud", "api", "-header", "x-access-token"}, io.Discard)
+	require.NoError(t, err)
+}
+
 func TestCheckLoopback(t *testing.T) {
 	tests := []struct {
 		addr string
