@@ -36,11 +36,23 @@ var pemBegin = []byte("-----BEGIN")
 // block's position; all of them are returned, joined. Data without any PEM
 // block fails with ErrMalformed.
 func ParsePEM(data []byte) ([]*Key, error) {
-	var (
-		keys []*Key
-		errs []error
-		rest = data
-	)
+	keys, skipped, err := parsePEM(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(skipped) > 0 {
+		return nil, errors.Join(skipped...)
+	}
+	return keys, nil
+}
+
+// parsePEM reads every block. A block whose key cannot be used (weak,
+// unsupported, not a public key) is returned in skipped, so that a remote
+// source serves the other blocks, as it serves a JWK Set's good keys;
+// ParsePEM refuses the whole document instead. A document whose blocks
+// cannot be told apart, or without any block, is an error.
+func parsePEM(data []byte) (keys []*Key, skipped []error, err error) {
+	rest := data
 	for i := 0; ; i++ {
 		start := bytes.Index(rest, pemBegin)
 		if start < 0 {
@@ -51,24 +63,20 @@ func ParsePEM(data []byte) ([]*Key, error) {
 		// a well-formed block holds exactly one BEGIN line.
 		consumed := rest[start : len(rest)-len(after)]
 		if block == nil || bytes.Count(consumed, pemBegin) != 1 {
-			errs = append(errs, pemErr(i, ruleMalformed, "PEM block #%d is not well-formed", i))
-			break
+			return nil, skipped, errors.Join(append(skipped, pemErr(i, ruleMalformed, "PEM block #%d is not well-formed", i))...)
 		}
 		rest = after
 		k, err := pemKey(i, block)
 		if err != nil {
-			errs = append(errs, err)
+			skipped = append(skipped, err)
 			continue
 		}
 		keys = append(keys, k)
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
+	if len(keys) == 0 && len(skipped) == 0 {
+		return nil, nil, fmt.Errorf("%w: no PEM block found", ErrMalformed)
 	}
-	if len(keys) == 0 {
-		return nil, fmt.Errorf("%w: no PEM block found", ErrMalformed)
-	}
-	return keys, nil
+	return keys, skipped, nil
 }
 
 func pemErr(index int, rule, format string, args ...any) error {

@@ -22,8 +22,5 @@ type PEMConfig struct {
 // wrapping ErrConfig or ErrInsecureURL when the configuration is invalid.
 // The caller must Close the source.
 func NewPEM(cfg PEMConfig) (*Remote, error) {
-	return newURLSource(cfg.FetchConfig, cfg.URL, "PEMConfig", pemAccept, func(data []byte) ([]*Key, []error, error) {
-		keys, err := ParsePEM(data)
-		return keys, nil, err
-	})
+	return newURLSource(cfg.FetchConfig, cfg.URL, "PEMConfig", pemAccept, parsePEM)
 }

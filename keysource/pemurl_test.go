@@ -2,6 +2,11 @@ package keysource
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
 	"testing"
 
 	"github.com/jwtguard/jwtguard/internal/testkeys"
@@ -79,4 +84,47 @@ func keyOf(t *testing.T, kid string, pub any) *Key {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// TestPEMBadBlockSkipped: one unusable block (a 1024-bit RSA key) is skipped
+// and the document's other keys serve; a document of nothing but unusable
+// blocks is a failed fetch.
+func TestPEMBadBlockSkipped(t *testing.T) {
+	weak, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKIXPublicKey(&weak.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weakPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+
+	doc := append(append([]byte{}, weakPEM...), testkeys.Read(t, "rsa2048.pub.pem")...)
+	srv := newKeyServer(t)
+	srv.setBody(doc)
+	clk, rec := newFakeClock(), newRecorder()
+	src := newTestPEM(t, srv, clk, rec)
+	set := keysNow(t, src)
+	rec.next(t)
+	if set.Len() != 1 || !set.Contains(keyOf(t, "", &testkeys.RSA2048(t).PublicKey)) {
+		t.Fatalf("set has %d keys, want the RSA 2048 key alone", set.Len())
+	}
+
+	only := newKeyServer(t)
+	only.setBody(weakPEM)
+	weakSrc := newTestPEM(t, only, newFakeClock(), newRecorder())
+	if _, err := weakSrc.Keys(context.Background()); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("Keys over a file of unusable keys = %v, want ErrUnavailable", err)
+	}
+	if err := weakSrc.Status().LastError; !errors.Is(err, ErrNoKeys) {
+		t.Fatalf("LastError = %v, want ErrNoKeys", err)
+	}
+
+	if _, err := ParsePEM(weakPEM); !errors.Is(err, ErrInvalidKey) {
+		t.Fatalf("ParsePEM (strict) = %v, want ErrInvalidKey", err)
+	}
+	if _, err := StaticFromPEM(doc); err == nil {
+		t.Fatal("StaticFromPEM accepted a file with a weak key")
+	}
 }
