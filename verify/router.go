@@ -28,6 +28,8 @@ type Router[C any] struct {
 }
 
 // NewRouter returns a Router over routes, keyed by the exact "iss" value.
+// It reads tokens up to the largest MaxTokenBytes of its *Verifier routes
+// (DefaultMaxTokenBytes at least).
 // Each route's verifier should itself require that issuer (a *Verifier
 // built with Issuers: []string{iss}), so the routing decision is checked
 // again once the signature has been verified.
@@ -44,6 +46,11 @@ func NewRouter[C any](routes map[string]TokenVerifier[C]) (*Router[C], error) {
 			return nil, fmt.Errorf("verify: NewRouter: nil verifier for issuer %q", iss)
 		}
 		r.routes[iss] = v
+		// Read tokens as long as the most generous route accepts; each
+		// route still applies its own limit.
+		if sl, ok := v.(interface{ maxTokenBytes() int }); ok {
+			r.maxBytes = max(r.maxBytes, sl.maxTokenBytes())
+		}
 	}
 	return r, nil
 }

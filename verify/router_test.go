@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -75,4 +76,16 @@ func FuzzUnverifiedIssuer(f *testing.F) {
 			t.Fatal("empty issuer without error")
 		}
 	})
+}
+
+func TestRouterTokenSize(t *testing.T) {
+	const iss = "https://idp.example/realms/big"
+	src := &fakeSource{cur: set(t, key(t, "k1", &testkeys.RSA2048(t).PublicKey))}
+	v := rsaVerifier(t, src, func(c *verify.Config[claims.Map]) { c.Issuers, c.MaxTokenBytes = []string{iss}, 64<<10 })
+	r, err := verify.NewRouter(map[string]verify.TokenVerifier[claims.Map]{iss: v})
+	require.NoError(t, err)
+	big := testkeys.SignClaims(t, "RS256", testkeys.RSA2048(t), map[string]any{"kid": "k1"}, with("iss", iss, "pad", strings.Repeat("x", 27<<10)))
+	require.Greater(t, len(big), verify.DefaultMaxTokenBytes)
+	_, err = r.Verify(context.Background(), big)
+	require.NoError(t, err, "the route takes 64 KiB, so the router reads that much")
 }

@@ -347,6 +347,9 @@ func reasonOf(err error) string {
 	return "error"
 }
 
+// maxTokenBytes lets a Router read tokens as long as this Verifier takes.
+func (v *Verifier[C]) maxTokenBytes() int { return v.s.maxBytes }
+
 // algOf returns the header's algorithm, which parse has checked.
 func algOf(h header) jose.Alg {
 	a, _ := jose.ParseAlg(h.Alg)
