@@ -249,3 +249,13 @@ func TestVerifyLeewayBoundaries(t *testing.T) {
 		})
 	}
 }
+
+func TestErrorMessagesBoundTokenText(t *testing.T) {
+	f := newFixture(t)
+	long := strings.Repeat("n", 4096)
+	tok := testkeys.SignRawHeader(t, "RS256", testkeys.RSA2048(t), []byte(`{"alg":"RS256","kid":"rsa1"}`),
+		[]byte(`{"iss":"`+testIssuer+`","aud":"api","exp":1900000000,"`+long+`":1,"`+long+`":2}`))
+	_, err := f.v.Verify(context.Background(), tok)
+	require.ErrorIs(t, err, verify.ErrMalformed)
+	require.Less(t, len(err.Error()), 300, "a claim name from the token is cut in the message")
+}

@@ -189,9 +189,9 @@ func jsonError(err error, what string) error {
 	var sem *json.SemanticError
 	if errors.As(err, &sem) {
 		if what == "header" {
-			return fmt.Errorf("%w: header member %s has the wrong type", ErrMalformed, sem.JSONPointer)
+			return fmt.Errorf("%w: header member %s has the wrong type", ErrMalformed, printable(string(sem.JSONPointer)))
 		}
-		return fmt.Errorf("%w: claim %s has the wrong type or value", ErrClaims, sem.JSONPointer)
+		return fmt.Errorf("%w: claim %s has the wrong type or value", ErrClaims, printable(string(sem.JSONPointer)))
 	}
 	return fmt.Errorf("%w: %s is not strict JSON", ErrMalformed, what)
 }
@@ -199,7 +199,7 @@ func jsonError(err error, what string) error {
 func describeSyntax(e *jsontext.SyntacticError) string {
 	switch {
 	case errors.Is(e, jsontext.ErrDuplicateName):
-		return "duplicate member name " + string(e.JSONPointer)
+		return "duplicate member name " + printable(string(e.JSONPointer))
 	case strings.Contains(e.Error(), "UTF-8"):
 		return "invalid UTF-8"
 	}

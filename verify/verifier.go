@@ -224,11 +224,9 @@ func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header, p
 		if mismatch {
 			return nil, fmt.Errorf("%w: key %q does not fit %s", ErrAlgorithm, printable(h.Kid), alg)
 		}
-		if len(cands) > 0 {
-			for _, k := range cands {
-				if jose.VerifySignature(alg, k.Material(), c.signingInput, sig) == nil {
-					return k, nil
-				}
+		for _, k := range cands {
+			if jose.VerifySignature(alg, k.Material(), c.signingInput, sig) == nil {
+				return k, nil
 			}
 		}
 		if attempt > 0 {
