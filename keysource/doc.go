@@ -7,15 +7,20 @@
 // a kid the set lacks or its signature fails against the keys without kid,
 // may be asked for a newer one (Refresh). Static serves a fixed set, built
 // by NewStatic, StaticFromJWKS, StaticFromPEM, StaticFromSecret or
-// StaticFromPublicKeys. The remote sources (a JWKS URL, OpenID Connect
-// discovery, a PEM URL) live in this package too.
+// StaticFromPublicKeys. The remote sources NewJWKS, NewOIDC and NewPEM
+// fetch their keys over HTTP and share one engine: lock-free reads, a
+// background refresh paced by the server's caching headers, conditional
+// requests, a rate-limited refresh on an unknown kid (or, for keys without
+// kid, a failed signature), the last good keys served through an outage up
+// to MaxStale, then ErrUnavailable. Close stops their goroutines.
 //
 // # Keys
 //
 // Every key goes through NewKey, which converts it once and refuses what a
 // verifier must not trust: RSA keys under 2048 bits, with an exponent below
 // 3 or even, or with the ROCA fingerprint; EC keys off P-256, P-384 and P-521
-// or whose point is not on the curve; HMAC secrets shorter than the hash;
+// or whose point is not on the curve; Ed25519 keys of small order; HMAC
+// secrets shorter than the hash;
 // and a key whose own "alg" does not fit it. A refused key is reported as a
 // *KeyError that names the key and the rule (errors.Is(err, ErrInvalidKey)).
 // A Set never mixes HMAC secrets with public keys (ErrMixedKeys) and never
@@ -25,5 +30,6 @@
 // private, for encryption, of an unsupported type, or refused by NewKey) is
 // skipped and reported, and the others serve. The Static constructors are
 // strict instead: any refused key is an error. ParsePEM reads public keys and
-// certificates from PEM and refuses private keys.
+// certificates from PEM, strictly; a remote PEM source skips an unusable
+// block and serves the others, as it does for a JWK Set.
 package keysource
