@@ -10,6 +10,8 @@
 //     nothing else.
 //   - Scopes is a list of scopes or permissions sent as a space- or
 //     comma-delimited string or as an array of strings.
+//   - Code is an identifier sent as a JSON string or integer (Erply's
+//     account, its client code).
 //
 // The claims types:
 //

@@ -96,7 +96,8 @@ type KeycloakConfig struct {
 //   - the "typ" claim must be "Bearer": refresh, offline, ID and logout
 //     tokens are refused with a *TokenTypeError, which matches
 //     verify.ErrTokenType (reason "token_type");
-//   - azp and aud when configured;
+//   - azp and aud when configured; one of the two is required unless
+//     KeycloakConfig.InsecureAcceptAnyClient is set;
 //   - claims decoded into claims.Keycloak, whose Claim method reaches
 //     the claims it does not name, such as e-Attestations' account_ids;
 //   - tokens read from "Authorization: Bearer".
