@@ -23,8 +23,9 @@ const (
 // issuer's token-checking endpoint.
 //
 // The error decides the response: one matching keysource.ErrUnavailable
-// (verify.ErrKeysUnavailable) or a canceled context gives 503, any other
-// 401 invalid_token. The error_description is verify.Reason(err): return a
+// (verify.ErrKeysUnavailable), revocation.ErrUnavailable
+// (verify.ErrRevocationUnavailable) or a canceled context gives 503, any
+// other 401 invalid_token (a revoked token: error_description "revoked"). The error_description is verify.Reason(err): return a
 // *verify.Error to give a reason of your own, and wrap
 // keysource.ErrUnavailable when the checker itself cannot be reached.
 type Verifier[C any] interface {

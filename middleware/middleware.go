@@ -144,6 +144,12 @@ func (s *shared) tokenError(err error) *Error {
 		e := s.refusal(http.StatusServiceUnavailable, "", sanitize(reason), err)
 		e.RetryAfter = s.retryAfter
 		return e
+	case errors.Is(err, verify.ErrRevocationUnavailable): // revocation.ErrUnavailable
+		// The replica cannot tell whether the token was revoked: an outage,
+		// not the client's fault, so no challenge.
+		e := s.refusal(http.StatusServiceUnavailable, "", verify.ReasonRevocationUnavailable, err)
+		e.RetryAfter = s.retryAfter
+		return e
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		e := s.refusal(http.StatusServiceUnavailable, "", verify.ReasonCanceled, err)
 		e.RetryAfter = s.retryAfter

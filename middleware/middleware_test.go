@@ -14,6 +14,7 @@ import (
 
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/verify"
 )
@@ -134,6 +135,26 @@ func TestHandlerResponses(t *testing.T) {
 			cfg:    middleware.Config[claims.Keycloak]{RetryAfter: 1500 * time.Millisecond, Verifier: refuse(keysource.ErrUnavailable)},
 			header: http.Header{"Authorization": {"Bearer " + goodToken}},
 			status: 503, retry: "2", reason: "keys_unavailable",
+		},
+		{
+			name:   "revoked",
+			cfg:    middleware.Config[claims.Keycloak]{Verifier: refuse(&verify.Error{Reason: verify.ReasonRevoked, Err: verify.ErrRevoked})},
+			header: http.Header{"Authorization": {"Bearer " + goodToken}},
+			status: 401, challenge: `Bearer realm="api", error="invalid_token", error_description="revoked"`,
+			reason: "revoked",
+		},
+		{
+			name:   "revocation state unavailable",
+			cfg:    middleware.Config[claims.Keycloak]{Verifier: refuse(&verify.Error{Reason: verify.ReasonRevocationUnavailable, Err: fmt.Errorf("%w: not in sync for 2m", revocation.ErrUnavailable)})},
+			header: http.Header{"Authorization": {"Bearer " + goodToken}},
+			status: 503, retry: "10", reason: "revocation_unavailable",
+		},
+		{
+			name:   "bound token without its proof",
+			cfg:    middleware.Config[claims.Keycloak]{Verifier: refuse(&verify.Error{Reason: verify.ReasonBinding, Err: verify.ErrBinding})},
+			header: http.Header{"Authorization": {"Bearer " + goodToken}},
+			status: 401, challenge: `Bearer realm="api", error="invalid_token", error_description="binding"`,
+			reason: "binding",
 		},
 		{
 			name:   "context canceled",

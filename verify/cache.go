@@ -44,6 +44,8 @@ type cacheEntry[C any] struct {
 	alg    jose.Alg
 	// The time claims, re-checked on every hit (zero when absent).
 	exp, nbf, iat time.Time
+	// facts are the binding and revocation facts, checked on every hit.
+	facts facts
 }
 
 func newTokenCache[C any](size int) *tokenCache[C] {

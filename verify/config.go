@@ -9,6 +9,7 @@ import (
 
 	"github.com/jwtguard/jwtguard/internal/jose"
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/revocation"
 )
 
 // Defaults applied by New to zero fields of Config.
@@ -79,6 +80,15 @@ type Config[C any] struct {
 	// before these.
 	Validators []func(ctx context.Context, claims *C) error
 
+	// Revocation, if set, is asked whether a token was revoked before it
+	// expired (a logged-out session, a revoked jti, a subject's or client's
+	// tokens cut off): after every other check has passed, and again on
+	// every cache hit, so a cached token that was revoked since is refused.
+	// It reads local memory only (see package revocation). A revoked token
+	// fails with ErrRevoked; a checker that cannot know fails it with
+	// ErrRevocationUnavailable. If nil, nothing is revoked.
+	Revocation revocation.Checker
+
 	// CacheSize is how many verified tokens the Verifier remembers, so that a
 	// token presented again skips the signature check and the claims
 	// decoding (see Verify for what a hit still checks). If zero,
@@ -114,6 +124,7 @@ type settings[C any] struct {
 	cacheSize  int
 	required   []string
 	validators []func(context.Context, *C) error
+	revocation revocation.Checker
 	skipIss    bool
 	skipAud    bool
 	allowNoExp bool
@@ -134,6 +145,7 @@ func (c *Config[C]) settings() (*settings[C], error) {
 		cacheSize:  c.CacheSize,
 		required:   append([]string(nil), c.RequiredClaims...),
 		validators: append([]func(context.Context, *C) error(nil), c.Validators...),
+		revocation: c.Revocation,
 		skipIss:    c.InsecureSkipIssuerCheck,
 		skipAud:    c.InsecureSkipAudienceCheck,
 		allowNoExp: c.InsecureAllowMissingExpiry,

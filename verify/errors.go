@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/revocation"
 )
 
 // Sentinel errors, one per failed check. Verify wraps them (in an *Error), so
@@ -52,6 +53,21 @@ var (
 	ErrIssuer = errors.New("issuer not accepted")
 	// ErrAudience: no "aud" value is an accepted audience.
 	ErrAudience = errors.New("audience not accepted")
+	// ErrBinding: the token is sender-constrained ("cnf", RFC 7800) and the
+	// request's proof of possession (see Binding) does not match it: a
+	// DPoP-bound token without a DPoP proof or with another key's proof, a
+	// certificate-bound token without that client certificate, a cnf with
+	// no method this verifier can check, or a DPoP proof with an unbound
+	// token.
+	ErrBinding = errors.New("token binding not satisfied")
+	// ErrRevoked: the token was revoked before it expired (Config.Revocation
+	// found an entry in force). It is revocation.ErrRevoked.
+	ErrRevoked = revocation.ErrRevoked
+	// ErrRevocationUnavailable: Config.Revocation cannot say whether the
+	// token was revoked (its store is out of sync with the shared state for
+	// longer than it may serve). HTTP services answer 503. It is
+	// revocation.ErrUnavailable.
+	ErrRevocationUnavailable = revocation.ErrUnavailable
 	// ErrClaims: a claim has the wrong JSON type, or a validator (Config
 	// Validators, or the claims type's Validate method) refused the token.
 	ErrClaims = errors.New("invalid claims")
@@ -93,6 +109,12 @@ const (
 	ReasonAudience        = "audience"
 	ReasonClaims          = "claims"
 	ReasonCanceled        = "canceled"
+	// ReasonBinding is ErrBinding's reason.
+	ReasonBinding = "binding"
+	// ReasonRevoked is ErrRevoked's reason.
+	ReasonRevoked = "revoked"
+	// ReasonRevocationUnavailable is ErrRevocationUnavailable's reason.
+	ReasonRevocationUnavailable = "revocation_unavailable"
 )
 
 // Reason returns the stable reason of an error from Verify ("" for nil, and

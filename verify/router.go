@@ -69,6 +69,28 @@ func (r *Router[C]) Verify(ctx context.Context, token string) (*C, error) {
 	return v.Verify(ctx, token)
 }
 
+// VerifyBound routes the token as Verify does and hands it, with its
+// proof of possession, to that issuer's verifier. A route that cannot
+// check a binding (it is not a BoundVerifier) accepts only tokens that came
+// without one; with a proof it fails with ErrBinding.
+func (r *Router[C]) VerifyBound(ctx context.Context, token string, b Binding) (*C, error) {
+	if b == (Binding{}) {
+		return r.Verify(ctx, token)
+	}
+	iss, err := UnverifiedIssuer(token, r.maxBytes)
+	if err != nil {
+		return nil, wrap(err)
+	}
+	v, ok := r.routes[iss]
+	if !ok {
+		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(iss)))
+	}
+	if bv, ok := v.(BoundVerifier[C]); ok {
+		return bv.VerifyBound(ctx, token, b)
+	}
+	return nil, wrap(fmt.Errorf("%w: the verifier of this issuer cannot check a proof of possession", ErrBinding))
+}
+
 // UnverifiedIssuer returns the "iss" claim of a compact JWS WITHOUT
 // checking anything but the token's shape and the strictness of its JSON.
 // It is for routing only: never trust the value. A missing iss is

@@ -98,22 +98,39 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // Verify checks a token completely and returns its claims: shape and size,
 // header policy (alg allowed and fitting the key, no "crit", no keys in the
 // header, typ), key, signature, then the claims (exp, nbf, iat, iss, aud,
-// required claims, Validate, Validators). Cheap checks come first; a token
-// that fails them never causes a key fetch. The error is an *Error wrapping
-// one of the package's sentinel errors.
+// required claims, Validate, Validators), then the sender constraint and
+// the revocation check. Cheap checks come first; a token that fails them
+// never causes a key fetch. The error is an *Error wrapping one of the
+// package's sentinel errors.
+//
+// Verify is VerifyBound with no proof of possession: a token bound to a
+// key or a certificate ("cnf") fails with ErrBinding.
 //
 // Every call returns a new *C. With the cache on (see Config.CacheSize), a
 // token verified before is answered from memory: the key that verified it
 // must still be in the key source and fit the token's algorithm, and exp,
-// nbf, iat, Validate and the Validators are checked again. The *C is then a
-// copy of the cached claims: setting its fields (or, for claims.Map, its
-// entries) never reaches the cache, but the slices and maps inside are
-// shared with it and with other calls for the same token, so treat them as
-// read-only (copy before modifying).
+// nbf, iat, Validate, the Validators, the binding and the revocation check
+// are checked again. The *C is then a copy of the cached claims: setting
+// its fields (or, for claims.Map, its entries) never reaches the cache, but
+// the slices and maps inside are shared with it and with other calls for
+// the same token, so treat them as read-only (copy before modifying).
+//
+// The cache recognizes a token by its exact string. That is an
+// optimization only: ECDSA signatures are malleable, so a second string
+// can carry the same signed claims and verify too. Never key a security
+// decision (a revocation, a replay check) on the token string; key it on
+// its claims (jti, sid, sub), as package revocation does.
 func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
+	return v.VerifyBound(ctx, token, Binding{})
+}
+
+// VerifyBound is Verify for a token that came with a proof of possession
+// (see Binding): a token whose "cnf" binds it is accepted only when b
+// matches, and a DPoP proof is accepted only with a token bound to its key.
+func (v *Verifier[C]) VerifyBound(ctx context.Context, token string, b Binding) (*C, error) {
 	if v.cache != nil {
 		if e := v.cache.get(token); e != nil {
-			if c, err, ok := v.fromCache(ctx, token, e); ok {
+			if c, err, ok := v.fromCache(ctx, token, e, b); ok {
 				return c, err
 			}
 		}
@@ -131,8 +148,15 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
+	f, err := v.decodeFacts(payload, reg)
+	if err != nil {
+		return nil, wrap(err)
+	}
 	if v.cache != nil {
 		// The cache keeps its own copy: the caller may change what it got.
+		// A token that fails the checks below is cached too: they depend on
+		// the request and on the revocations in force, and a hit runs them
+		// again.
 		master := claimcopy.Of(claims)
 		v.cache.put(&cacheEntry[C]{
 			token:  strings.Clone(token),
@@ -142,7 +166,11 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 			exp:    reg.ExpiresAt.Time,
 			nbf:    reg.NotBefore.Time,
 			iat:    reg.IssuedAt.Time,
+			facts:  f,
 		})
+	}
+	if err := v.checkFacts(&f, b); err != nil {
+		return nil, wrap(err)
 	}
 	return claims, nil
 }
@@ -150,7 +178,7 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 // fromCache answers a token found in the cache. ok is false when the entry
 // no longer stands (its key left the source) and the token must be verified
 // afresh.
-func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry[C]) (_ *C, _ error, ok bool) {
+func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry[C], b Binding) (_ *C, _ error, ok bool) {
 	set, err := v.s.keys.Keys(ctx)
 	if err != nil {
 		return nil, wrap(keysError(ctx, err)), true
@@ -169,6 +197,9 @@ func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry
 	}
 	out := claimcopy.Of(e.claims)
 	if err := v.validate(ctx, out); err != nil {
+		return nil, wrap(err), true
+	}
+	if err := v.checkFacts(&e.facts, b); err != nil {
 		return nil, wrap(err), true
 	}
 	return out, nil, true
@@ -332,6 +363,9 @@ var reasons = []struct {
 	{ErrIssuer, ReasonIssuer},
 	{ErrAudience, ReasonAudience},
 	{ErrClaims, ReasonClaims},
+	{ErrBinding, ReasonBinding},
+	{ErrRevoked, ReasonRevoked},
+	{ErrRevocationUnavailable, ReasonRevocationUnavailable},
 	{context.Canceled, ReasonCanceled},
 	{context.DeadlineExceeded, ReasonCanceled},
 }

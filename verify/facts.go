@@ -1,0 +1,196 @@
+package verify
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/revocation"
+)
+
+// facts are the claims that the checks after the claims type read: the
+// sender constraint ("cnf", RFC 7800) and what a revocation check matches
+// on. They are read once, after the signature, and kept with a cache
+// entry, so that a hit checks them again without decoding anything.
+type facts struct {
+	cnf confirmation
+	// rev is nil when the Verifier has no revocation checker.
+	rev *revocation.Token
+}
+
+// confirmation is a token's "cnf" claim, reduced to the methods this
+// verifier can check.
+type confirmation struct {
+	present bool
+	jkt     string // "jkt": RFC 9449 (DPoP), the key's RFC 7638 thumbprint
+	x5t     string // "x5t#S256": RFC 8705, the client certificate's SHA-256
+}
+
+var (
+	cnfName     = []byte(`"cnf"`)
+	escapedName = []byte(`\u`)
+)
+
+// decodeFacts reads the facts from a verified payload whose claims have
+// been decoded (reg holds its registered claims). The payload is scanned
+// only when a revocation checker needs the session and client claims, or
+// when it may hold "cnf": the name itself, or an escape that could spell
+// it. A token can therefore never hide a binding from the verifier.
+func (v *Verifier[C]) decodeFacts(raw []byte, reg *claims.Registered) (facts, error) {
+	var f facts
+	needRev := v.s.revocation != nil
+	if !needRev && !bytes.Contains(raw, cnfName) && !bytes.Contains(raw, escapedName) {
+		return f, nil
+	}
+	var sid, sessionState, azp, clientID string
+	dec := jsontext.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return f, fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return f, jsonError(err, "claims")
+		}
+		var dst *string
+		switch n := name.String(); n {
+		case "cnf":
+			if f.cnf, err = readConfirmation(dec); err != nil {
+				return f, err
+			}
+			continue
+		case "sid":
+			dst = &sid
+		case "session_state":
+			dst = &sessionState
+		case "azp":
+			dst = &azp
+		case "client_id":
+			dst = &clientID
+		}
+		if dst == nil || !needRev {
+			if err := dec.SkipValue(); err != nil {
+				return f, jsonError(err, "claims")
+			}
+			continue
+		}
+		if *dst, err = readString(dec, name.String()); err != nil {
+			return f, err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return f, jsonError(err, "claims")
+	}
+	if _, err := dec.ReadToken(); err != io.EOF {
+		return f, fmt.Errorf("%w: data after the claims object", ErrMalformed)
+	}
+	if needRev {
+		f.rev = &revocation.Token{
+			Issuer:    reg.Issuer,
+			ID:        reg.ID,
+			Subject:   reg.Subject,
+			SessionID: firstNonEmpty(sid, sessionState),
+			ClientID:  firstNonEmpty(azp, clientID),
+			IssuedAt:  reg.IssuedAt.Time,
+			ExpiresAt: reg.ExpiresAt.Time,
+		}
+	}
+	return f, nil
+}
+
+// readString reads a string value; null and other kinds are refused, since
+// a check that matches on the claim cannot read them.
+func readString(dec *jsontext.Decoder, name string) (string, error) {
+	val, err := dec.ReadToken()
+	if err != nil {
+		return "", jsonError(err, "claims")
+	}
+	if val.Kind() != '"' {
+		return "", fmt.Errorf("%w: claim %q is not a string", ErrClaims, name)
+	}
+	return val.String(), nil
+}
+
+// readConfirmation reads the value of "cnf": an object whose "jkt" and
+// "x5t#S256" members, when present, are strings. Other members (jwk, kid,
+// ...) are methods this verifier cannot check; a cnf holding only those
+// binds the token to something no request can prove, and checkBinding
+// refuses it.
+func readConfirmation(dec *jsontext.Decoder) (confirmation, error) {
+	c := confirmation{present: true}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return c, jsonError(err, "claims")
+	}
+	if tok.Kind() != '{' {
+		return c, fmt.Errorf("%w: claim %q is not an object", ErrClaims, "cnf")
+	}
+	for dec.PeekKind() != '}' {
+		name, err := dec.ReadToken()
+		if err != nil {
+			return c, jsonError(err, "claims")
+		}
+		switch name.String() {
+		case "jkt":
+			if c.jkt, err = readString(dec, "cnf.jkt"); err != nil {
+				return c, err
+			}
+			if c.jkt == "" {
+				return c, fmt.Errorf("%w: claim %q is empty", ErrClaims, "cnf.jkt")
+			}
+		case "x5t#S256":
+			if c.x5t, err = readString(dec, "cnf.x5t#S256"); err != nil {
+				return c, err
+			}
+			if c.x5t == "" {
+				return c, fmt.Errorf("%w: claim %q is empty", ErrClaims, "cnf.x5t#S256")
+			}
+		default:
+			if err := dec.SkipValue(); err != nil {
+				return c, jsonError(err, "claims")
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return c, jsonError(err, "claims")
+	}
+	return c, nil
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// check runs the checks that come after the claims, on a fresh
+// verification and on every cache hit: the sender constraint, then the
+// revocation check.
+func (v *Verifier[C]) checkFacts(f *facts, b Binding) error {
+	if err := f.cnf.check(b); err != nil {
+		return err
+	}
+	if f.rev != nil {
+		if err := v.s.revocation.Check(f.rev); err != nil {
+			return revocationError(err)
+		}
+	}
+	return nil
+}
+
+// revocationError keeps the checker's error in the chain and makes sure it
+// matches one of ErrRevoked and ErrRevocationUnavailable: a checker error
+// that is neither counts as unavailable, never as "not revoked".
+func revocationError(err error) error {
+	switch {
+	case errors.Is(err, ErrRevoked), errors.Is(err, ErrRevocationUnavailable):
+		return err
+	default:
+		return fmt.Errorf("%w: %w", ErrRevocationUnavailable, err)
+	}
+}
