@@ -6,6 +6,10 @@
 //
 //	GOAL <name> <measured> <target> ok|MISS
 //
+// With -svg FILE it also draws the Verify benchmarks as a bar chart: time
+// per verification of each contender, one panel per algorithm, jwtguard
+// highlighted and the raw signature check marked as the floor.
+//
 // It exits 0 whatever the goals say; run.sh decides what to do with them.
 package main
 
@@ -24,9 +28,10 @@ import (
 
 func main() {
 	goals := flag.Bool("goals", false, "print the GOAL lines after the tables")
+	svgOut := flag.String("svg", "", "also write a bar chart of the Verify benchmarks to this SVG file")
 	timeFlag := flag.String("time", "cpu", "time the ratios use: cpu (cpu-ns/op where measured, else ns/op) or wall (ns/op)")
 	flag.Usage = func() {
-		fmt.Fprintln(flag.CommandLine.Output(), "usage: report [-goals] [-time cpu|wall] [bench-output-file ...]")
+		fmt.Fprintln(flag.CommandLine.Output(), "usage: report [-goals] [-svg FILE] [-time cpu|wall] [bench-output-file ...]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -58,12 +63,29 @@ func main() {
 		fail(fmt.Errorf("no benchmark results in the input"))
 	}
 	res.writeTables(os.Stdout)
+	if *svgOut != "" {
+		if err := writeSVGFile(res, *svgOut); err != nil {
+			fail(err)
+		}
+	}
 	if *goals {
 		fmt.Println()
 		for _, g := range res.goals() {
 			fmt.Println(g)
 		}
 	}
+}
+
+func writeSVGFile(res *results, name string) error {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	if err := res.writeSVG(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func fail(err error) {
