@@ -89,6 +89,11 @@ type Config[C any] struct {
 	// ErrRevocationUnavailable. If nil, nothing is revoked.
 	Revocation revocation.Checker
 
+	// Observer, if set, is told about every verification (outcome, reason,
+	// algorithm, cache hit, duration), for metrics and traces. If nil,
+	// nothing is observed and nothing is timed.
+	Observer Observer
+
 	// CacheSize is how many verified tokens the Verifier remembers, so that a
 	// token presented again skips the signature check and the claims
 	// decoding (see Verify for what a hit still checks). If zero,
@@ -125,6 +130,7 @@ type settings[C any] struct {
 	required   []string
 	validators []func(context.Context, *C) error
 	revocation revocation.Checker
+	observer   Observer
 	skipIss    bool
 	skipAud    bool
 	allowNoExp bool
@@ -146,6 +152,7 @@ func (c *Config[C]) settings() (*settings[C], error) {
 		required:   append([]string(nil), c.RequiredClaims...),
 		validators: append([]func(context.Context, *C) error(nil), c.Validators...),
 		revocation: c.Revocation,
+		observer:   c.Observer,
 		skipIss:    c.InsecureSkipIssuerCheck,
 		skipAud:    c.InsecureSkipAudienceCheck,
 		allowNoExp: c.InsecureAllowMissingExpiry,

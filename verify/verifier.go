@@ -128,9 +128,21 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 // (see Binding): a token whose "cnf" binds it is accepted only when b
 // matches, and a DPoP proof is accepted only with a token bound to its key.
 func (v *Verifier[C]) VerifyBound(ctx context.Context, token string, b Binding) (*C, error) {
+	if v.s.observer != nil {
+		return v.observed(ctx, token, b)
+	}
+	return v.verifyBound(ctx, token, b, nil)
+}
+
+// verifyBound is VerifyBound; tr, when not nil, collects what an Observer
+// is told.
+func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, tr *trace) (*C, error) {
 	if v.cache != nil {
 		if e := v.cache.get(token); e != nil {
 			if c, err, ok := v.fromCache(ctx, token, e, b); ok {
+				if tr != nil {
+					tr.cacheHit, tr.alg = true, e.alg.String()
+				}
 				return c, err
 			}
 		}
@@ -138,6 +150,9 @@ func (v *Verifier[C]) VerifyBound(ctx context.Context, token string, b Binding) 
 	c, h, rawHeader, payload, err := v.parse(token)
 	if err != nil {
 		return nil, wrap(err)
+	}
+	if tr != nil {
+		tr.alg = h.Alg // parse has checked it against Config.Algorithms
 	}
 	key, err := v.checkSignature(ctx, c, h, payload)
 	if err != nil {
