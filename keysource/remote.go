@@ -34,11 +34,12 @@ type Remote struct {
 	mu           sync.Mutex
 	started      bool
 	closed       bool
-	attempted    bool      // a fetch has finished (so the first one did)
-	pending      *flight   // the fetch running or about to run, or nil
-	lastOnDemand time.Time // start of the last on-demand refresh
-	notBefore    time.Time // no on-demand refresh before (Retry-After)
-	absent       map[string]struct{}
+	attempted    bool                // a fetch has finished (so the first one did)
+	pending      *flight             // the fetch running or about to run, or nil
+	lastOnDemand time.Time           // start of the last on-demand refresh
+	notBefore    time.Time           // no on-demand refresh before (Retry-After, at most a cooldown)
+	absent       map[string]struct{} // kids the last fetch looked for and did not find
+	absentUntil  time.Time           // absent is forgotten then: one cooldown after that fetch
 	cancelRun    context.CancelFunc
 
 	wake    chan struct{} // an on-demand flight is pending
@@ -216,10 +217,12 @@ func (r *Remote) wait(ctx context.Context, f *flight) error {
 }
 
 // Refresh implements Source. It returns at once with the set the source
-// holds when that is not hint.Current (a newer set is there), when the kid is
-// remembered as absent since the last refresh, or during the cooldown after
-// an on-demand refresh (or a server's Retry-After). Otherwise it joins the
-// fetch in flight or starts one, and waits for it bounded by ctx.
+// holds when that is not hint.Current (a newer set is there), when the last
+// fetch looked for the kid and did not find it less than RefreshCooldown
+// ago, or during the cooldown after an on-demand refresh (or a server's
+// Retry-After, which holds on-demand refreshes back for a cooldown at most).
+// Otherwise it joins the fetch in flight or starts one, and waits for it
+// bounded by ctx; the fetch itself is bounded by Timeout.
 func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 	s := r.state.Load()
 	if s.set == nil {
@@ -250,7 +253,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 		r.mu.Unlock()
 		return r.fresh(cur)
 	}
-	if unknown {
+	if unknown && r.cfg.clock.Now().Before(r.absentUntil) {
 		if _, ok := r.absent[hint.KID]; ok {
 			r.mu.Unlock()
 			r.debug(ctx, "unknown kid already looked for", hint)

@@ -99,7 +99,7 @@ func TestRemoteUnknownKIDCooldownAndMemory(t *testing.T) {
 	if ev := rec.next(t); ev.Outcome != OutcomeUnchanged {
 		t.Fatalf("outcome %v, want unchanged", ev.Outcome)
 	}
-	// Within the cooldown another unknown kid fails at once.
+	// Within the cooldown another unknown kid fails at once ...
 	refreshFor(t, src, set, "x2")
 	if n := srv.requests.Load(); n != 2 {
 		t.Fatalf("requests = %d, want 2", n)
@@ -107,27 +107,33 @@ func TestRemoteUnknownKIDCooldownAndMemory(t *testing.T) {
 	if rec.cooldown.Load() != 1 {
 		t.Fatalf("CooldownRejected called %d times, want 1", rec.cooldown.Load())
 	}
-	// After the cooldown, the kid looked for already is remembered ...
+	// ... and the kid just looked for is remembered as absent (no cooldown
+	// refusal for it: it was looked for).
+	refreshFor(t, src, set, "x1")
+	if n := srv.requests.Load(); n != 2 || rec.cooldown.Load() != 1 {
+		t.Fatalf("a remembered kid: requests = %d, cooldown refusals %d", n, rec.cooldown.Load())
+	}
+	// The memory lasts one cooldown only: then x1 is looked for again,
+	// once, since the issuer may have published it meanwhile.
 	clk.Advance(DefaultRefreshCooldown)
 	refreshFor(t, src, set, "x1")
-	if n := srv.requests.Load(); n != 2 {
-		t.Fatalf("a remembered kid caused a fetch: requests = %d", n)
-	}
-	// ... while a new one fetches again.
-	refreshFor(t, src, set, "x3")
 	rec.next(t)
 	if n := srv.requests.Load(); n != 3 {
 		t.Fatalf("requests = %d, want 3", n)
 	}
-	// A refresh forgets what the one before learned: x1 may be looked for again.
-	clk.Advance(DefaultRefreshCooldown)
 	refreshFor(t, src, set, "x1")
+	if n := srv.requests.Load(); n != 3 {
+		t.Fatalf("a remembered kid caused a fetch: requests = %d", n)
+	}
+	// A new kid after the next cooldown fetches again.
+	clk.Advance(DefaultRefreshCooldown)
+	refreshFor(t, src, set, "x3")
 	rec.next(t)
 	if n := srv.requests.Load(); n != 4 {
 		t.Fatalf("requests = %d, want 4", n)
 	}
-	if rec.unknown.Load() != 5 {
-		t.Fatalf("UnknownKID called %d times, want 5", rec.unknown.Load())
+	if rec.unknown.Load() != 6 {
+		t.Fatalf("UnknownKID called %d times, want 6", rec.unknown.Load())
 	}
 	// A stale Current gets the newer set back without a fetch.
 	srv.setJWKS(newECJWK(t, "k9"))

@@ -138,7 +138,11 @@ func (r *Remote) cycle(ctx context.Context) (time.Duration, cycleReport) {
 		r.notBefore = now.Add(wait)
 	}
 	if res.err == nil {
-		r.absent = nil
+		// A kid not found is remembered for one cooldown only: the issuer
+		// may publish it a moment later (a token with the next kid can
+		// arrive before the rotation), and the next background refresh
+		// may be hours away.
+		r.absent, r.absentUntil = nil, now.Add(r.cfg.cooldown)
 		for kid := range f.kids {
 			if next.set.ByID(kid) == nil {
 				if r.absent == nil {
