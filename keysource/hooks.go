@@ -22,7 +22,8 @@ type Hooks struct {
 	UnknownKID func(source, kid string)
 	// CooldownRejected is called when a refresh asked for by a verifier is
 	// refused because an on-demand refresh ran less than RefreshCooldown ago
-	// (or the server asked to wait with Retry-After): the verifier gets the
+	// (or the server asked to wait with Retry-After, which holds such
+	// refreshes back for RefreshCooldown at most): the verifier gets the
 	// current set back at once.
 	CooldownRejected func(source string, reason RefreshReason)
 }

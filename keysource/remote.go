@@ -21,7 +21,9 @@ import (
 // shared by concurrent callers, at most once per RefreshCooldown. While
 // fetches fail the last good keys keep serving for MaxStale, then Keys fails
 // with ErrUnavailable; retries back off exponentially and honour
-// Retry-After. Close stops every goroutine.
+// Retry-After up to the backoff maximum (5 min), and an on-demand refresh
+// waits for a Retry-After one RefreshCooldown at most. Close stops every
+// goroutine.
 type Remote struct {
 	name   string
 	cfg    settings
