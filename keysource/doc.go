@@ -17,8 +17,9 @@
 // # Keys
 //
 // Every key goes through NewKey, which converts it once and refuses what a
-// verifier must not trust: RSA keys under 2048 bits, with an exponent below
-// 3 or even, or with the ROCA fingerprint; EC keys off P-256, P-384 and P-521
+// verifier must not trust: RSA keys under 2048 bits or over 8192 (rule
+// "rsa-max-bits"), with an exponent below 3 or even, or with the ROCA
+// fingerprint; EC keys off P-256, P-384 and P-521
 // or whose point is not on the curve; Ed25519 keys of small order; HMAC
 // secrets shorter than the hash;
 // and a key whose own "alg" does not fit it. A refused key is reported as a
@@ -31,5 +32,7 @@
 // skipped and reported, and the others serve. The Static constructors are
 // strict instead: any refused key is an error. ParsePEM reads public keys and
 // certificates from PEM, strictly; a remote PEM source skips an unusable
-// block and serves the others, as it does for a JWK Set.
+// block and serves the others, as it does for a JWK Set. A JWK Set of more
+// than 1000 keys, or a PEM document of more than MaxPEMBlocks blocks, is
+// refused as a whole.
 package keysource
