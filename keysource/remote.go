@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Remote is a key source that fetches its keys over HTTP: a JWKS URL
@@ -93,6 +94,8 @@ type flight struct {
 const (
 	maxAbsentKIDs = 1024
 	maxKIDBytes   = 256
+	// maxHookKIDBytes bounds the kid given to the UnknownKID hook and logs.
+	maxHookKIDBytes = 64
 )
 
 func newFlight(t Trigger) *flight { return &flight{done: make(chan struct{}), trigger: t} }
@@ -246,7 +249,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 		if h := r.cfg.hooks.UnknownKID; h != nil {
 			// The kid is the client's to choose: cut it, so that a metrics
 			// label cannot be flooded through it.
-			h(r.name, truncate(hint.KID, 64))
+			h(r.name, truncate(hint.KID, maxHookKIDBytes))
 		}
 	}
 
@@ -302,7 +305,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 
 func (r *Remote) debug(ctx context.Context, msg string, hint RefreshHint) {
 	if r.log.Enabled(ctx, slog.LevelDebug) {
-		r.log.LogAttrs(ctx, slog.LevelDebug, msg, slog.String("reason", hint.Reason.String()), slog.String("kid", truncate(hint.KID, 64)))
+		r.log.LogAttrs(ctx, slog.LevelDebug, msg, slog.String("reason", hint.Reason.String()), slog.String("kid", truncate(hint.KID, maxHookKIDBytes)))
 	}
 }
 
@@ -370,10 +373,15 @@ func (r *Remote) stoppedIfStarted() <-chan struct{} {
 	return done
 }
 
-// truncate cuts a client-chosen string to n bytes for logs and hooks.
+// truncate cuts a client-chosen string to at most n bytes for logs and
+// hooks, on a rune boundary (a kid from a token is valid UTF-8, and a cut
+// must not break it), and marks the cut with "...".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }
