@@ -14,6 +14,15 @@
 // kid, a failed signature), the last good keys served through an outage up
 // to MaxStale, then ErrUnavailable. Close stops their goroutines.
 //
+// On-demand refreshes are rate-limited, never queued without bound: while
+// one is in flight, callers for unknown kids wait for it (bounded by their
+// context and Timeout); during the RefreshCooldown after it they get the
+// current set back at once. A kid a fetch did not find is remembered for
+// that cooldown only, so a token that names the issuer's next key before
+// the rotation never keeps the key out longer. A server's Retry-After is
+// honoured up to 5 minutes and holds on-demand refreshes back for a
+// cooldown at most.
+//
 // # Keys
 //
 // Every key goes through NewKey, which converts it once and refuses what a
@@ -25,7 +34,9 @@
 // and a key whose own "alg" does not fit it. A refused key is reported as a
 // *KeyError that names the key and the rule (errors.Is(err, ErrInvalidKey)).
 // A Set never mixes HMAC secrets with public keys (ErrMixedKeys) and never
-// holds two keys with one kid (ErrDuplicateKID).
+// holds two keys with one kid (ErrDuplicateKID). A token without kid is
+// tried against the set's keys without kid, or its only key: never against
+// every key of a set (see Set.Candidates).
 //
 // ParseJWKS reads a JWK Set leniently: a key that is unusable (malformed,
 // private, for encryption, of an unsupported type, or refused by NewKey) is

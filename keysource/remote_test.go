@@ -378,3 +378,68 @@ func TestRemoteDebugLogs(t *testing.T) {
 		t.Error("the kid was logged in full")
 	}
 }
+
+// TestRemoteUnknownKIDWaitsForFlight: while an on-demand fetch is in
+// flight, requests for unknown kids wait for it (they do not fail at once),
+// and the wait is bounded by the fetch's Timeout even when their own
+// context has no deadline: a hanging issuer costs them Timeout, not more.
+func TestRemoteUnknownKIDWaitsForFlight(t *testing.T) {
+	srv := newKeyServer(t)
+	srv.setJWKS(newECJWK(t, "k1"))
+	clk, rec := newFakeClock(), newRecorder()
+	src := newTestJWKS(t, srv, clk, rec, func(c *JWKSConfig) { c.Timeout = 500 * time.Millisecond })
+	set := keysNow(t, src)
+	rec.next(t)
+	srv.update(func(s *keyServer) { s.hang = true })
+
+	const waiters = 8
+	errs := make(chan error, waiters)
+	for i := range waiters {
+		go func() {
+			got, err := src.Refresh(context.Background(), RefreshHint{Reason: RefreshUnknownKID, KID: fmt.Sprintf("x%d", i), Current: set})
+			if err == nil && got != set {
+				err = errors.New("another set")
+			}
+			errs <- err
+		}()
+	}
+	// Every waiter joins the one flight before it times out.
+	var flight *flight
+	deadline := time.Now().Add(5 * time.Second)
+	for joined := 0; joined < waiters; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d waiters joined a fetch", joined, waiters)
+		}
+		src.mu.Lock()
+		f := src.pending
+		if f != nil {
+			joined = len(f.kids)
+		}
+		src.mu.Unlock()
+		switch {
+		case flight == nil:
+			flight = f // the first waiter may not have started it yet
+		case f != flight:
+			t.Fatalf("the fetch ended before every waiter joined it (%d of %d)", joined, waiters)
+		}
+	}
+	for range waiters {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatalf("Refresh = %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a waiter was not released after the fetch timed out")
+		}
+	}
+	if ev := rec.next(t); !errors.Is(ev.Err, context.DeadlineExceeded) {
+		t.Fatalf("fetch err = %v, want a timeout", ev.Err)
+	}
+	if n := srv.requests.Load(); n != 2 {
+		t.Fatalf("requests = %d, want 2 (one shared on-demand fetch)", n)
+	}
+	if n := rec.cooldown.Load(); n != 0 {
+		t.Fatalf("CooldownRejected = %d during the flight, want 0", n)
+	}
+}
