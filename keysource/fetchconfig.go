@@ -84,8 +84,10 @@ type FetchConfig struct {
 
 	// RefreshCooldown is the least time between two on-demand refreshes
 	// (asked for by a verifier for an unknown kid or a failed signature).
-	// During it such requests get the current set back at once. If zero,
-	// DefaultRefreshCooldown (30 s); at least 1 s.
+	// During it such requests get the current set back at once. A kid a
+	// fetch looked for and did not find is remembered for this long too,
+	// no longer: afterwards a token with it triggers one refresh again. If
+	// zero, DefaultRefreshCooldown (30 s); at least 1 s.
 	RefreshCooldown time.Duration
 
 	// MaxStale is how long the last good keys keep serving, counted from the

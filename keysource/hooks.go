@@ -18,11 +18,16 @@ type Hooks struct {
 	// added.
 	KeysChanged func(source string, added, removed []*Key)
 	// UnknownKID is called when a verifier asks for a refresh because a
-	// token's kid is not in the set. The kid comes from an untrusted token.
+	// token's kid is not in the set. The kid comes from an untrusted token:
+	// it is cut to at most 64 bytes on a rune boundary ("..." marks a cut).
+	// Never use it as a metric label (a label value per kid lets anyone
+	// who sends tokens grow the metric's series without bound); count the
+	// calls per source, and log the kid if it is wanted.
 	UnknownKID func(source, kid string)
 	// CooldownRejected is called when a refresh asked for by a verifier is
 	// refused because an on-demand refresh ran less than RefreshCooldown ago
-	// (or the server asked to wait with Retry-After): the verifier gets the
+	// (or the server asked to wait with Retry-After, which holds such
+	// refreshes back for RefreshCooldown at most): the verifier gets the
 	// current set back at once.
 	CooldownRejected func(source string, reason RefreshReason)
 }

@@ -16,6 +16,12 @@ import (
 // MinRSABits is the smallest RSA modulus a key may have.
 const MinRSABits = 2048
 
+// MaxRSABits is the largest RSA modulus a key may have (rule
+// "rsa-max-bits"): a larger one makes each signature check slower to no
+// purpose, a lever for whoever controls a key document. crypto/tls draws
+// the same line.
+const MaxRSABits = 8192
+
 // MinHMACBytes is the smallest HMAC secret accepted: the output size of
 // SHA-256. A secret restricted to HS384 or HS512 must be at least 48 or 64
 // bytes long.
@@ -67,7 +73,7 @@ func keyErr(kid, rule, format string, args ...any) *KeyError {
 // *ecdsa.PublicKey, an ed25519.PublicKey, or an HMAC secret as []byte. alg,
 // when not empty, restricts the key to that one JWS algorithm and must fit
 // it. The key is refused (an error matching ErrInvalidKey) when it is an RSA
-// key under 2048 bits, with an exponent below 3 or even, or with a modulus of
+// key under 2048 bits or over 8192, with an exponent below 3 or even, or with a modulus of
 // the ROCA-weak form; an EC key on another curve than P-256, P-384 or P-521,
 // or whose point is not on its curve; an Ed25519 key that is not a point or
 // is a point of small order; an HMAC secret shorter than 32 bytes (or the
@@ -152,6 +158,8 @@ func checkRSA(kid string, p *rsa.PublicKey) error {
 	}
 	if bits := p.N.BitLen(); bits < MinRSABits {
 		return keyErr(kid, "rsa-min-bits", "RSA modulus is %d bits, need at least %d", bits, MinRSABits)
+	} else if bits > MaxRSABits {
+		return keyErr(kid, "rsa-max-bits", "RSA modulus is %d bits, more than %d", bits, MaxRSABits)
 	}
 	if p.E < 3 || p.E%2 == 0 {
 		return keyErr(kid, "rsa-exponent", "RSA public exponent %d is not an odd number of at least 3", p.E)

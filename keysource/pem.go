@@ -21,6 +21,12 @@ const rulePEMType = "pem-type" // a block type other than the three above
 
 var pemBegin = []byte("-----BEGIN")
 
+// MaxPEMBlocks is the most PEM blocks a document may hold; a document with
+// more is refused as a whole (ErrMalformed), as a JWK Set of more than 1000
+// keys is. Keys from PEM have no kid, so a token without kid is tried
+// against each of them: the cap bounds what one token costs.
+const MaxPEMBlocks = 16
+
 // ParsePEM parses every PEM block in data, in order, into keys without kid
 // or alg, each checked by NewKey. The block types read are "PUBLIC KEY"
 // (PKIX), "RSA PUBLIC KEY" (PKCS #1) and "CERTIFICATE", of which only the
@@ -34,7 +40,7 @@ var pemBegin = []byte("-----BEGIN")
 // that breaks a rule of NewKey, and a "-----BEGIN" line that does not start a
 // well-formed block. Each such error is a *KeyError whose Index is the
 // block's position; all of them are returned, joined. Data without any PEM
-// block fails with ErrMalformed.
+// block, or with more than MaxPEMBlocks blocks, fails with ErrMalformed.
 func ParsePEM(data []byte) ([]*Key, error) {
 	keys, skipped, err := parsePEM(data)
 	if err != nil {
@@ -57,6 +63,9 @@ func parsePEM(data []byte) (keys []*Key, skipped []error, err error) {
 		start := bytes.Index(rest, pemBegin)
 		if start < 0 {
 			break
+		}
+		if i == MaxPEMBlocks {
+			return nil, skipped, fmt.Errorf("%w: more than %d PEM blocks", ErrMalformed, MaxPEMBlocks)
 		}
 		block, after := pem.Decode(rest[start:])
 		// pem.Decode skips a malformed block and returns the next good one:

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 )
 
 // Remote is a key source that fetches its keys over HTTP: a JWKS URL
@@ -21,7 +22,9 @@ import (
 // shared by concurrent callers, at most once per RefreshCooldown. While
 // fetches fail the last good keys keep serving for MaxStale, then Keys fails
 // with ErrUnavailable; retries back off exponentially and honour
-// Retry-After. Close stops every goroutine.
+// Retry-After up to the backoff maximum (5 min), and an on-demand refresh
+// waits for a Retry-After one RefreshCooldown at most. Close stops every
+// goroutine.
 type Remote struct {
 	name   string
 	cfg    settings
@@ -34,11 +37,12 @@ type Remote struct {
 	mu           sync.Mutex
 	started      bool
 	closed       bool
-	attempted    bool      // a fetch has finished (so the first one did)
-	pending      *flight   // the fetch running or about to run, or nil
-	lastOnDemand time.Time // start of the last on-demand refresh
-	notBefore    time.Time // no on-demand refresh before (Retry-After)
-	absent       map[string]struct{}
+	attempted    bool                // a fetch has finished (so the first one did)
+	pending      *flight             // the fetch running or about to run, or nil
+	lastOnDemand time.Time           // start of the last on-demand refresh
+	notBefore    time.Time           // no on-demand refresh before (Retry-After, at most a cooldown)
+	absent       map[string]struct{} // kids the last fetch looked for and did not find
+	absentUntil  time.Time           // absent is forgotten then: one cooldown after that fetch
 	cancelRun    context.CancelFunc
 
 	wake    chan struct{} // an on-demand flight is pending
@@ -90,6 +94,8 @@ type flight struct {
 const (
 	maxAbsentKIDs = 1024
 	maxKIDBytes   = 256
+	// maxHookKIDBytes bounds the kid given to the UnknownKID hook and logs.
+	maxHookKIDBytes = 64
 )
 
 func newFlight(t Trigger) *flight { return &flight{done: make(chan struct{}), trigger: t} }
@@ -216,10 +222,12 @@ func (r *Remote) wait(ctx context.Context, f *flight) error {
 }
 
 // Refresh implements Source. It returns at once with the set the source
-// holds when that is not hint.Current (a newer set is there), when the kid is
-// remembered as absent since the last refresh, or during the cooldown after
-// an on-demand refresh (or a server's Retry-After). Otherwise it joins the
-// fetch in flight or starts one, and waits for it bounded by ctx.
+// holds when that is not hint.Current (a newer set is there), when the last
+// fetch looked for the kid and did not find it less than RefreshCooldown
+// ago, or during the cooldown after an on-demand refresh (or a server's
+// Retry-After, which holds on-demand refreshes back for a cooldown at most).
+// Otherwise it joins the fetch in flight or starts one, and waits for it
+// bounded by ctx; the fetch itself is bounded by Timeout.
 func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 	s := r.state.Load()
 	if s.set == nil {
@@ -241,7 +249,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 		if h := r.cfg.hooks.UnknownKID; h != nil {
 			// The kid is the client's to choose: cut it, so that a metrics
 			// label cannot be flooded through it.
-			h(r.name, truncate(hint.KID, 64))
+			h(r.name, truncate(hint.KID, maxHookKIDBytes))
 		}
 	}
 
@@ -250,7 +258,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 		r.mu.Unlock()
 		return r.fresh(cur)
 	}
-	if unknown {
+	if unknown && r.cfg.clock.Now().Before(r.absentUntil) {
 		if _, ok := r.absent[hint.KID]; ok {
 			r.mu.Unlock()
 			r.debug(ctx, "unknown kid already looked for", hint)
@@ -297,7 +305,7 @@ func (r *Remote) Refresh(ctx context.Context, hint RefreshHint) (*Set, error) {
 
 func (r *Remote) debug(ctx context.Context, msg string, hint RefreshHint) {
 	if r.log.Enabled(ctx, slog.LevelDebug) {
-		r.log.LogAttrs(ctx, slog.LevelDebug, msg, slog.String("reason", hint.Reason.String()), slog.String("kid", truncate(hint.KID, 64)))
+		r.log.LogAttrs(ctx, slog.LevelDebug, msg, slog.String("reason", hint.Reason.String()), slog.String("kid", truncate(hint.KID, maxHookKIDBytes)))
 	}
 }
 
@@ -365,10 +373,15 @@ func (r *Remote) stoppedIfStarted() <-chan struct{} {
 	return done
 }
 
-// truncate cuts a client-chosen string to n bytes for logs and hooks.
+// truncate cuts a client-chosen string to at most n bytes for logs and
+// hooks, on a rune boundary (a kid from a token is valid UTF-8, and a cut
+// must not break it), and marks the cut with "...".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "..."
 }

@@ -99,7 +99,7 @@ func TestRemoteUnknownKIDCooldownAndMemory(t *testing.T) {
 	if ev := rec.next(t); ev.Outcome != OutcomeUnchanged {
 		t.Fatalf("outcome %v, want unchanged", ev.Outcome)
 	}
-	// Within the cooldown another unknown kid fails at once.
+	// Within the cooldown another unknown kid fails at once ...
 	refreshFor(t, src, set, "x2")
 	if n := srv.requests.Load(); n != 2 {
 		t.Fatalf("requests = %d, want 2", n)
@@ -107,27 +107,33 @@ func TestRemoteUnknownKIDCooldownAndMemory(t *testing.T) {
 	if rec.cooldown.Load() != 1 {
 		t.Fatalf("CooldownRejected called %d times, want 1", rec.cooldown.Load())
 	}
-	// After the cooldown, the kid looked for already is remembered ...
+	// ... and the kid just looked for is remembered as absent (no cooldown
+	// refusal for it: it was looked for).
+	refreshFor(t, src, set, "x1")
+	if n := srv.requests.Load(); n != 2 || rec.cooldown.Load() != 1 {
+		t.Fatalf("a remembered kid: requests = %d, cooldown refusals %d", n, rec.cooldown.Load())
+	}
+	// The memory lasts one cooldown only: then x1 is looked for again,
+	// once, since the issuer may have published it meanwhile.
 	clk.Advance(DefaultRefreshCooldown)
 	refreshFor(t, src, set, "x1")
-	if n := srv.requests.Load(); n != 2 {
-		t.Fatalf("a remembered kid caused a fetch: requests = %d", n)
-	}
-	// ... while a new one fetches again.
-	refreshFor(t, src, set, "x3")
 	rec.next(t)
 	if n := srv.requests.Load(); n != 3 {
 		t.Fatalf("requests = %d, want 3", n)
 	}
-	// A refresh forgets what the one before learned: x1 may be looked for again.
-	clk.Advance(DefaultRefreshCooldown)
 	refreshFor(t, src, set, "x1")
+	if n := srv.requests.Load(); n != 3 {
+		t.Fatalf("a remembered kid caused a fetch: requests = %d", n)
+	}
+	// A new kid after the next cooldown fetches again.
+	clk.Advance(DefaultRefreshCooldown)
+	refreshFor(t, src, set, "x3")
 	rec.next(t)
 	if n := srv.requests.Load(); n != 4 {
 		t.Fatalf("requests = %d, want 4", n)
 	}
-	if rec.unknown.Load() != 5 {
-		t.Fatalf("UnknownKID called %d times, want 5", rec.unknown.Load())
+	if rec.unknown.Load() != 6 {
+		t.Fatalf("UnknownKID called %d times, want 6", rec.unknown.Load())
 	}
 	// A stale Current gets the newer set back without a fetch.
 	srv.setJWKS(newECJWK(t, "k9"))
@@ -370,5 +376,70 @@ func TestRemoteDebugLogs(t *testing.T) {
 	}
 	if strings.Contains(out, strings.Repeat("x", 65)) {
 		t.Error("the kid was logged in full")
+	}
+}
+
+// TestRemoteUnknownKIDWaitsForFlight: while an on-demand fetch is in
+// flight, requests for unknown kids wait for it (they do not fail at once),
+// and the wait is bounded by the fetch's Timeout even when their own
+// context has no deadline: a hanging issuer costs them Timeout, not more.
+func TestRemoteUnknownKIDWaitsForFlight(t *testing.T) {
+	srv := newKeyServer(t)
+	srv.setJWKS(newECJWK(t, "k1"))
+	clk, rec := newFakeClock(), newRecorder()
+	src := newTestJWKS(t, srv, clk, rec, func(c *JWKSConfig) { c.Timeout = 500 * time.Millisecond })
+	set := keysNow(t, src)
+	rec.next(t)
+	srv.update(func(s *keyServer) { s.hang = true })
+
+	const waiters = 8
+	errs := make(chan error, waiters)
+	for i := range waiters {
+		go func() {
+			got, err := src.Refresh(context.Background(), RefreshHint{Reason: RefreshUnknownKID, KID: fmt.Sprintf("x%d", i), Current: set})
+			if err == nil && got != set {
+				err = errors.New("another set")
+			}
+			errs <- err
+		}()
+	}
+	// Every waiter joins the one flight before it times out.
+	var flight *flight
+	deadline := time.Now().Add(5 * time.Second)
+	for joined := 0; joined < waiters; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d waiters joined a fetch", joined, waiters)
+		}
+		src.mu.Lock()
+		f := src.pending
+		if f != nil {
+			joined = len(f.kids)
+		}
+		src.mu.Unlock()
+		switch {
+		case flight == nil:
+			flight = f // the first waiter may not have started it yet
+		case f != flight:
+			t.Fatalf("the fetch ended before every waiter joined it (%d of %d)", joined, waiters)
+		}
+	}
+	for range waiters {
+		select {
+		case err := <-errs:
+			if err != nil {
+				t.Fatalf("Refresh = %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a waiter was not released after the fetch timed out")
+		}
+	}
+	if ev := rec.next(t); !errors.Is(ev.Err, context.DeadlineExceeded) {
+		t.Fatalf("fetch err = %v, want a timeout", ev.Err)
+	}
+	if n := srv.requests.Load(); n != 2 {
+		t.Fatalf("requests = %d, want 2 (one shared on-demand fetch)", n)
+	}
+	if n := rec.cooldown.Load(); n != 0 {
+		t.Fatalf("CooldownRejected = %d during the flight, want 0", n)
 	}
 }

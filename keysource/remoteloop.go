@@ -111,9 +111,11 @@ func (r *Remote) cycle(ctx context.Context) (time.Duration, cycleReport) {
 		delay = r.cfg.backoff(next.failures)
 		var se *StatusError
 		if errors.As(res.err, &se) && se.RetryAfter > 0 {
-			wait = min(se.RetryAfter, r.cfg.maxRefresh)
-			// Honour Retry-After only while the keys have time left: a long
-			// one must not let them go stale without another attempt.
+			// Retry-After is honoured up to the backoff maximum, with keys
+			// or without: a server (or whoever answers for it) asking for
+			// a day must not freeze the source for a day.
+			wait = min(se.RetryAfter, backoffMax)
+			// Nor let the keys go stale without another attempt.
 			if next.set != nil {
 				left := next.lastSuccess.Add(r.cfg.maxStale).Sub(now)
 				wait = min(wait, max(left/2, r.cfg.backoff(next.failures)))
@@ -135,10 +137,17 @@ func (r *Remote) cycle(ctx context.Context) (time.Duration, cycleReport) {
 	r.pending = nil
 	r.attempted = true
 	if wait > 0 {
-		r.notBefore = now.Add(wait)
+		// On-demand refreshes (a new kid, a rotated PEM key) wait for it a
+		// cooldown at most: they are rate-limited by the cooldown anyway,
+		// and a rotation must not stay invisible for the whole Retry-After.
+		r.notBefore = now.Add(min(wait, r.cfg.cooldown))
 	}
 	if res.err == nil {
-		r.absent = nil
+		// A kid not found is remembered for one cooldown only: the issuer
+		// may publish it a moment later (a token with the next kid can
+		// arrive before the rotation), and the next background refresh
+		// may be hours away.
+		r.absent, r.absentUntil = nil, now.Add(r.cfg.cooldown)
 		for kid := range f.kids {
 			if next.set.ByID(kid) == nil {
 				if r.absent == nil {

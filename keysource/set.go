@@ -100,32 +100,37 @@ func (s *Set) Current(k *Key) *Key {
 	return s.prints[k.print]
 }
 
+// ServesTokensWithoutKID reports whether a token without kid may be tried
+// against the set: it holds keys without kid (a PEM document's), or exactly
+// one key. A set of several keys that all have a kid is never searched for
+// the key of a token that names none.
+func (s *Set) ServesTokensWithoutKID() bool { return len(s.noID) > 0 || len(s.keys) == 1 }
+
 // Candidates returns the keys that may verify a token with the given kid and
 // algorithm, and whether the kid named a key that does not fit alg. A kid
 // selects the key with that kid; when no key has it, the keys without a kid
 // are the candidates (a PEM source's keys have none). A token without kid is
-// tried against every key that fits. The caller must not modify the slice;
-// buf, when its capacity suffices, holds the result without allocating.
+// tried against the keys without kid that fit, or, when the set has none,
+// against its only key if it has exactly one and that key fits; against a
+// set of several keys with kids it has no candidate, so that it costs one
+// signature check (per key without kid), never one per key of the set. The
+// caller must not modify the slice; buf, when its capacity suffices, holds
+// the result without allocating.
 func (s *Set) Candidates(kid string, alg jose.Alg, buf []*Key) (keys []*Key, mismatch bool) {
 	keys = buf[:0]
-	if kid != "" {
-		if k := s.byID[kid]; k != nil {
-			if !k.Fits(alg) {
-				return keys, true
-			}
-			return append(keys, k), false
+	if k := s.byID[kid]; kid != "" && k != nil {
+		if !k.Fits(alg) {
+			return keys, true
 		}
-		for _, k := range s.noID {
-			if k.Fits(alg) {
-				keys = append(keys, k)
-			}
-		}
-		return keys, false
+		return append(keys, k), false
 	}
-	for _, k := range s.keys {
+	for _, k := range s.noID {
 		if k.Fits(alg) {
 			keys = append(keys, k)
 		}
+	}
+	if kid == "" && len(s.noID) == 0 && len(s.keys) == 1 && s.keys[0].Fits(alg) {
+		keys = append(keys, s.keys[0])
 	}
 	return keys, false
 }

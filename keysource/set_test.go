@@ -92,9 +92,11 @@ func TestSetCandidates(t *testing.T) {
 		{name: "unknown kid falls back to keys without kid", kid: "zz", alg: jose.ES384, want: []*keysource.Key{noKID}},
 		{name: "unknown kid, keys without kid filtered by alg", kid: "zz", alg: jose.PS256, want: []*keysource.Key{noKIDRSA}},
 		{name: "unknown kid, nothing fits", kid: "zz", alg: jose.ES256, want: []*keysource.Key{}},
-		{name: "no kid: every key that fits", alg: jose.RS256, want: []*keysource.Key{rs, any3072}},
-		{name: "no kid, PS256", alg: jose.PS256, want: []*keysource.Key{any3072, noKIDRSA}},
-		{name: "no kid, ES256", alg: jose.ES256, want: []*keysource.Key{ec}},
+		// A token without kid is tried against the keys without kid only.
+		{name: "no kid: keys with a kid are not tried", alg: jose.RS256, want: []*keysource.Key{}},
+		{name: "no kid, PS256", alg: jose.PS256, want: []*keysource.Key{noKIDRSA}},
+		{name: "no kid, ES384", alg: jose.ES384, want: []*keysource.Key{noKID}},
+		{name: "no kid, ES256", alg: jose.ES256, want: []*keysource.Key{}},
 		{name: "no kid, HS256 fits no public key", alg: jose.HS256, want: []*keysource.Key{}},
 		{name: "unknown alg", kid: "rs", alg: jose.AlgUnknown, want: []*keysource.Key{}, wantMismatch: true},
 	}
@@ -109,12 +111,36 @@ func TestSetCandidates(t *testing.T) {
 	t.Run("buffer reused without allocation", func(t *testing.T) {
 		buf := make([]*keysource.Key, 0, 8)
 		allocs := testing.AllocsPerRun(100, func() {
-			got, _ := s.Candidates("", jose.RS256, buf)
-			if len(got) != 2 {
-				t.Fatal("want 2 candidates")
+			got, _ := s.Candidates("zz", jose.PS256, buf)
+			if len(got) != 1 {
+				t.Fatal("want 1 candidate")
 			}
 		})
 		assert.Zero(t, allocs)
+	})
+
+	// Without keys without kid, a token without kid is tried against the
+	// set's only key, and against no key of a larger set.
+	t.Run("no kid, the only key", func(t *testing.T) {
+		one, err := keysource.NewSet(rs)
+		require.NoError(t, err)
+		got, mismatch := one.Candidates("", jose.RS256, nil)
+		assert.Equal(t, []*keysource.Key{rs}, got)
+		assert.False(t, mismatch)
+		got, _ = one.Candidates("", jose.RS384, nil)
+		assert.Empty(t, got)
+		assert.True(t, one.ServesTokensWithoutKID())
+	})
+	t.Run("no kid, several keys with kids", func(t *testing.T) {
+		several, err := keysource.NewSet(rs, any3072, ec)
+		require.NoError(t, err)
+		for _, alg := range []jose.Alg{jose.RS256, jose.PS256, jose.ES256} {
+			got, mismatch := several.Candidates("", alg, nil)
+			assert.Empty(t, got, alg)
+			assert.False(t, mismatch)
+		}
+		assert.False(t, several.ServesTokensWithoutKID())
+		assert.True(t, s.ServesTokensWithoutKID())
 	})
 
 	t.Run("HMAC set", func(t *testing.T) {

@@ -26,4 +26,11 @@
 // Every failure is an *Error with a stable Reason ("expired", "signature",
 // "unknown_key", ...) wrapping one sentinel error, so errors.Is tells exactly
 // which check failed.
+//
+// A token's string is not its identity: ECDSA signatures (ES256, ES384,
+// ES512) are malleable, so from one valid token anyone can make a second,
+// different string that verifies with the same claims. Nothing may key a
+// security decision (revocation, replay or one-time-use checks, rate
+// limits) on the token string alone; key it on verified claims such as
+// "jti" or "sid".
 package verify

@@ -252,7 +252,9 @@ func (v *Verifier[C]) parse(token string) (c compact, h header, rawHeader, paylo
 
 // checkSignature finds the key and verifies the signature, asking the
 // source once for newer keys when the kid is unknown, or when keys without
-// kid all fail (a rotated PEM key).
+// kid all fail (a rotated PEM key). A token without kid is checked against
+// the keys without kid, or the set's only key (see Set.Candidates): one
+// signature check in the common case, never one per key of a set.
 func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header, payload []byte) (*keysource.Key, error) {
 	alg, _ := jose.ParseAlg(h.Alg)
 	var sigBuf [512]byte
@@ -280,6 +282,12 @@ func (v *Verifier[C]) checkSignature(ctx context.Context, c compact, h header, p
 				return nil, ErrSignature // the newer keys did not verify it either
 			}
 			break
+		}
+		if h.Kid == "" && !set.ServesTokensWithoutKID() {
+			// Several keys, all with a kid: a token that names none has no
+			// key here, and a newer set of the same issuer would not change
+			// that. Asking for one would let kid-less tokens drive refreshes.
+			return nil, fmt.Errorf("%w: the token has no kid and the %d keys all have one", ErrUnknownKey, set.Len())
 		}
 		hint := keysource.RefreshHint{Reason: keysource.RefreshUnknownKID, KID: h.Kid, Current: set}
 		if len(cands) > 0 {
