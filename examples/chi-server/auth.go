@@ -14,9 +14,10 @@ import (
 	"github.com/jwtguard/jwtguard/verify"
 )
 
-// readyTimeout bounds the wait for the first key fetch at startup. A real
-// issuer that is down does not stop the API from starting: it answers 503
-// until the keys come.
+// readyTimeout bounds the wait for the demo issuer's keys at startup, and
+// how long the API waits for a real issuer's keys before it logs that they
+// have not come. A real issuer that is down never delays the API: it
+// listens at once and answers 503 keys_unavailable until the keys come.
 const readyTimeout = 10 * time.Second
 
 // authn is the API's protection: the key source, the verifier and the
@@ -28,12 +29,13 @@ const readyTimeout = 10 * time.Second
 // claims.Keycloak, claims.Erply, profile.AnsiraClaims or claims.Map (EPR);
 // routes is generic over it.
 type authn struct {
-	api      http.Handler // the routes behind the middleware
-	keys     string       // where the keys come from
-	checks   string       // what is checked
-	warnings []string     // what is not
-	header   string       // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
-	hints    routeHints   // what /api/reports and /api/admin answer, for the banner
+	api      http.Handler                // the routes behind the middleware
+	keys     string                      // where the keys come from
+	checks   string                      // what is checked
+	warnings []string                    // what is not
+	header   string                      // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
+	hints    routeHints                  // what /api/reports and /api/admin answer, for the banner
+	ready    func(context.Context) error // waits for the first keys; watched once the API listens
 	close    func() error
 }
 
@@ -42,7 +44,7 @@ type authn struct {
 // -pem).
 func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger) (*authn, error) {
 	if c.profile != "" {
-		return newProfileAuthn(ctx, c, log)
+		return newProfileAuthn(c, log)
 	}
 	a := &authn{close: func() error { return nil }, header: bearerHeader}
 	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"}
@@ -119,15 +121,16 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 		return nil, err
 	}
 	a.api = routes(mw, log)
+	a.ready = src.Ready
 
-	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	if err := src.Ready(rctx); err != nil {
-		if c.demo() {
+	if c.demo() {
+		// The demo issuer runs in this process: its keys must come.
+		rctx, cancel := context.WithTimeout(ctx, readyTimeout)
+		defer cancel()
+		if err := src.Ready(rctx); err != nil {
 			_ = a.close()
 			return nil, fmt.Errorf("the API cannot get the demo issuer's keys: %w", err)
 		}
-		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
 	}
 	return a, nil
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -114,19 +116,56 @@ func TestRealIssuerFlags(t *testing.T) {
 	}
 }
 
-func TestRealIssuerDownAnswers503(t *testing.T) {
-	// A closed loopback port: the keys never come, the API still starts.
-	dead := startDeadURL(t)
-	c, err := parseFlags([]string{"-addr", "127.0.0.1:0", "-jwks", dead, "-iss", "https://sso.test", "-aud", "api"}, io.Discard)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // no wait for keys at startup
-	a, err := start(ctx, c, quietLog())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = a.shutdown(context.Background()) })
-	resp, body := call(t, a.apiURL+"/api/me", bearer("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"))
-	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, body)
-	assert.Equal(t, "10", resp.Header.Get("Retry-After"))
-	assert.Empty(t, resp.Header.Get("WWW-Authenticate"))
-	assert.Contains(t, body, `"reason":"keys_unavailable"`)
+// TestRealIssuerDownListensAtOnce starts the API with a real issuer that is
+// down, as a user would (no cancelled context): the API must listen at once,
+// /healthz answer 200, and a request with a token 503 keys_unavailable with
+// Retry-After, until the keys come.
+func TestRealIssuerDownListensAtOnce(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		args func(dead string) []string
+	}{
+		{name: "-jwks", args: func(dead string) []string { return []string{"-jwks", dead, "-iss", "https://sso.test", "-aud", "api"} }},
+		{name: "-oidc", args: func(dead string) []string {
+			return []string{"-oidc", strings.TrimSuffix(dead, "/jwks.json"), "-aud", "api"}
+		}},
+		{name: "-profile keycloak", args: func(dead string) []string {
+			return []string{"-profile", "keycloak", "-oidc", strings.TrimSuffix(dead, "/jwks.json"), "-azp", "api"}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseFlags(append([]string{"-addr", "127.0.0.1:0"}, tt.args(startDeadURL(t))...), io.Discard)
+			require.NoError(t, err)
+			logs := &syncBuffer{}
+			type started struct {
+				a   *app
+				err error
+			}
+			done := make(chan started, 1)
+			go func() {
+				a, err := start(context.Background(), c, slog.New(slog.NewTextHandler(logs, nil)))
+				done <- started{a, err}
+			}()
+			var a *app
+			select {
+			case s := <-done:
+				require.NoError(t, s.err)
+				a = s.a
+			case <-time.After(readyTimeout / 2):
+				s := <-done
+				if s.a != nil {
+					_ = s.a.shutdown(context.Background())
+				}
+				t.Fatal("start waited for the keys of an issuer that is down")
+			}
+			t.Cleanup(func() { assert.NoError(t, a.shutdown(context.Background())) })
+			resp, body := call(t, a.apiURL+"/healthz", nil)
+			assert.Equal(t, http.StatusOK, resp.StatusCode, body)
+			resp, body = call(t, a.apiURL+"/api/me", bearer("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"))
+			assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode, body)
+			assert.Equal(t, "10", resp.Header.Get("Retry-After"))
+			assert.Empty(t, resp.Header.Get("WWW-Authenticate"))
+			assert.Contains(t, body, `"reason":"keys_unavailable"`)
+		})
+	}
 }

@@ -26,7 +26,7 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(ctx context.Context, c *config, log *slog.Logger) (*authn, error) {
+func newProfileAuthn(c *config, log *slog.Logger) (*authn, error) {
 	a := &authn{close: func() error { return nil }, header: bearerHeader}
 	s := profile.Settings{
 		Fetch:  keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
@@ -51,11 +51,7 @@ func newProfileAuthn(ctx context.Context, c *config, log *slog.Logger) (*authn, 
 	if err != nil {
 		return nil, err
 	}
-	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	if err := ready(rctx); err != nil {
-		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
-	}
+	a.ready = ready
 	return a, nil
 }
 
