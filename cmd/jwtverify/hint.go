@@ -54,11 +54,7 @@ func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified
 		}
 		return fmt.Sprintf("alg is %s; accepted: %s (-alg)", short(header["alg"]), strings.Join(o.algs, ","))
 	case verify.ReasonTokenType:
-		accepted := "a missing typ, JWT, at+jwt"
-		if o.typesSet {
-			accepted = quoteList(o.types)
-		}
-		return fmt.Sprintf("typ is %s; accepted: %s (-typ)", short(header["typ"]), accepted)
+		return fmt.Sprintf("typ is %s; accepted: %s (-typ)", short(header["typ"]), o.types.String())
 	case verify.ReasonUnknownKey:
 		kids := "none"
 		if set, err := k.src.Keys(ctx); err == nil && len(set.KeyIDs()) > 0 {

@@ -124,9 +124,7 @@ func newVerifier(o *options, src keysource.Source) (*verify.Verifier[jsontext.Va
 	if o.leeway == 0 {
 		cfg.Leeway = -1 // verify's zero means its default
 	}
-	if o.typesSet {
-		cfg.TokenTypes = o.types
-	}
+	cfg.TokenTypes = o.types.TokenTypes()
 	if !o.now.IsZero() {
 		now := o.now
 		cfg.Now = func() time.Time { return now }
