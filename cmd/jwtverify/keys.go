@@ -20,6 +20,8 @@ type keys struct {
 	where    string // "JWKS file x.json", "OIDC issuer https://..."
 	warnings []string
 	close    func()
+	skipped  []error   // keys of a JWKS file that were skipped, for hints
+	rec      *recorder // what a remote source fetched, for hints; nil for files
 }
 
 // isURL reports whether a -jwks or -pem value is a URL rather than a file.
@@ -75,7 +77,7 @@ func jwksFileKeys(path string) (*keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-jwks %s: %w", path, err)
 	}
-	k := &keys{src: src, where: "JWKS file " + path, close: func() {}}
+	k := &keys{src: src, where: "JWKS file " + path, close: func() {}, skipped: skipped}
 	for _, e := range skipped {
 		k.warnings = append(k.warnings, "skipped a key of the JWK Set: "+e.Error())
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+
 	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/keysource"
 )
@@ -8,7 +10,9 @@ import (
 // remoteKeys builds a JWKS, PEM or OIDC source. It fetches nothing yet:
 // the first fetch happens when the token is verified, bounded by -timeout.
 func remoteKeys(o *options) (*keys, error) {
+	rec := newRecorder()
 	fetch := keysource.FetchConfig{
+		HTTPClient:        &http.Client{Transport: rec},
 		Timeout:           o.timeout,
 		InsecureAllowHTTP: o.insecureHTTP,
 		Logger:            quietLogger,
@@ -33,5 +37,5 @@ func remoteKeys(o *options) (*keys, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keys{src: src, where: where, close: func() { _ = src.Close() }}, nil
+	return &keys{src: src, where: where, close: func() { _ = src.Close() }, rec: rec}, nil
 }
