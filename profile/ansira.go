@@ -42,7 +42,7 @@ type AnsiraConfig struct {
 
 	// InsecureSkipAudienceCheck accepts any "aud", or none: any token of
 	// the authorization server, whichever API it was meant for, is then
-	// accepted.
+	// accepted. Ansira logs the choice at Warn.
 	InsecureSkipAudienceCheck bool
 
 	// Algorithms lists the accepted signature algorithms. If nil,
@@ -115,6 +115,9 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 	if err != nil {
 		_ = src.Close()
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if cfg.InsecureSkipAudienceCheck {
+		cfg.warnInsecure("Ansira", "InsecureSkipAudienceCheck", "aud is not checked; any token of "+cfg.Issuer+" is accepted, whichever API it was meant for")
 	}
 	p := &Profile[AnsiraClaims]{
 		Verifier:   v,

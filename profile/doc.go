@@ -52,11 +52,13 @@
 //
 // # What is assumed
 //
-// Erply does not publish its claim names, nor its tokens' "iss": the
-// account, username and permissions claims are configurable
+// Erply does not publish its claim names, nor its tokens' "iss" or "aud":
+// the account, username and permissions claims are configurable
 // (ErplyClaimNames, defaults clientCode, username and permissions are
-// assumptions), and without ErplyConfig.Issuer the iss is not checked,
-// the PEM key alone telling Erply's tokens from others'. EPR does not
+// assumptions), and ErplyConfig requires Issuer and Audiences unless
+// InsecureSkipIssuerCheck (the PEM key alone then tells Erply's tokens
+// from others') and InsecureSkipAudienceCheck say otherwise. Every
+// Insecure... choice of a profile is logged at Warn when it is built. EPR does not
 // publish the format of its check endpoint's answers; see the remotecheck
 // package.
 package profile

@@ -36,19 +36,29 @@ type ErplyConfig struct {
 	// only; without this check a token of any Erply customer would pass.
 	Account string
 
-	// Issuer, if set, is the "iss" the tokens must carry, compared
-	// exactly. Erply does not document its tokens' iss, so if "" the iss
-	// is NOT checked: the profile then relies on the key, which Erply
-	// alone holds and serves from PEMURL, to tell Erply's tokens from any
-	// other issuer's, and on the account check to tell one account's from
-	// another's. Set Issuer once it is known from a real token; Multi
-	// needs it to route tokens.
+	// Issuer is the "iss" the tokens must carry, compared exactly.
+	// Required unless InsecureSkipIssuerCheck is set. Erply does not
+	// document its tokens' iss: read it from a real token (jwtverify
+	// prints the claims). Multi needs it to route tokens.
 	Issuer string
 
-	// Audiences, if set, lists the accepted "aud" values. If empty, aud is
-	// not checked (Erply does not document one); the account check binds
-	// the token to the service's account instead.
+	// InsecureSkipIssuerCheck accepts any "iss", or none, when Issuer is
+	// empty (setting both is an error). The profile then relies on the
+	// key, which Erply alone holds and serves from PEMURL, to tell Erply's
+	// tokens from any other issuer's, and on the account check to tell one
+	// account's from another's. Erply logs the choice at Warn.
+	InsecureSkipIssuerCheck bool
+
+	// Audiences lists the accepted "aud" values. Required unless
+	// InsecureSkipAudienceCheck is set.
 	Audiences []string
+
+	// InsecureSkipAudienceCheck accepts any "aud", or none, when Audiences
+	// is empty (setting both is an error). Erply documents no aud: without
+	// it, a token of the account is bound to the account only, so a token
+	// the account's users got for another service of the account opens
+	// this one too. Erply logs the choice at Warn.
+	InsecureSkipAudienceCheck bool
 
 	// Claims names the claims Erply puts the account, the username and
 	// the permissions in. The zero value uses the ASSUMED names clientCode,
@@ -67,8 +77,9 @@ type ErplyConfig struct {
 //   - the RSA key from ErplyConfig.PEMURL, tried for every token (Erply's
 //     tokens have no kid); a signature failure causes one rate-limited
 //     re-fetch, so a rotated key is picked up;
-//   - RS256, exp (required), nbf and iat with leeway; iss only when
-//     ErplyConfig.Issuer is set, aud only when ErplyConfig.Audiences is;
+//   - RS256, exp (required), nbf and iat with leeway; iss exactly
+//     ErplyConfig.Issuer and aud one of ErplyConfig.Audiences, each unless
+//     its Insecure... field turns it off (logged at Warn);
 //   - the account claim must be present ("missing_claim" otherwise) and
 //     equal ErplyConfig.Account (ErrAccount otherwise);
 //   - claims decoded into claims.Erply, with ClientCode, Username and
@@ -86,6 +97,9 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 	if cfg.Account == "" {
 		return nil, fmt.Errorf("%w: ErplyConfig.Account (the client code whose tokens to accept) is required", ErrConfig)
 	}
+	if err := cfg.checkIssuerAudience(); err != nil {
+		return nil, err
+	}
 	names, err := cfg.Claims.resolve()
 	if err != nil {
 		return nil, err
@@ -99,7 +113,7 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		Keys:                      src,
 		Algorithms:                []string{"RS256"},
 		Audiences:                 cfg.Audiences,
-		InsecureSkipAudienceCheck: len(cfg.Audiences) == 0,
+		InsecureSkipAudienceCheck: cfg.InsecureSkipAudienceCheck,
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
@@ -109,13 +123,19 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 	if cfg.Issuer != "" {
 		vcfg.Issuers = []string{cfg.Issuer}
 	} else {
-		// The PEM key pins the issuer; see ErplyConfig.Issuer.
+		// The PEM key pins the issuer; see InsecureSkipIssuerCheck.
 		vcfg.InsecureSkipIssuerCheck = true
 	}
 	v, err := verify.New(vcfg)
 	if err != nil {
 		_ = src.Close()
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if cfg.InsecureSkipIssuerCheck {
+		cfg.warnInsecure("Erply", "InsecureSkipIssuerCheck", "iss is not checked; the key at "+cfg.PEMURL+" alone tells Erply's tokens from other issuers'")
+	}
+	if cfg.InsecureSkipAudienceCheck {
+		cfg.warnInsecure("Erply", "InsecureSkipAudienceCheck", "aud is not checked; any token of account "+cfg.Account+" is accepted, whichever service it was meant for")
 	}
 	return &Profile[claims.Erply]{
 		Verifier:   v,
@@ -126,6 +146,22 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		ready:      []func(context.Context) error{src.Ready},
 		closers:    []func() error{src.Close},
 	}, nil
+}
+
+// checkIssuerAudience requires Issuer and Audiences, or their explicit
+// Insecure... skips, never both.
+func (cfg *ErplyConfig) checkIssuerAudience() error {
+	switch {
+	case cfg.Issuer == "" && !cfg.InsecureSkipIssuerCheck:
+		return fmt.Errorf("%w: ErplyConfig.Issuer is required (the iss of Erply's tokens, as a real token shows it), or set InsecureSkipIssuerCheck to rely on the PEM key alone", ErrConfig)
+	case cfg.Issuer != "" && cfg.InsecureSkipIssuerCheck:
+		return fmt.Errorf("%w: ErplyConfig: set Issuer or InsecureSkipIssuerCheck, not both", ErrConfig)
+	case len(cfg.Audiences) == 0 && !cfg.InsecureSkipAudienceCheck:
+		return fmt.Errorf("%w: ErplyConfig.Audiences is required, or set InsecureSkipAudienceCheck to accept any token of the account whichever service it was meant for", ErrConfig)
+	case len(cfg.Audiences) > 0 && cfg.InsecureSkipAudienceCheck:
+		return fmt.Errorf("%w: ErplyConfig: set Audiences or InsecureSkipAudienceCheck, not both", ErrConfig)
+	}
+	return nil
 }
 
 // checkAccount accepts tokens for account only.

@@ -20,7 +20,12 @@ import (
 // changed by edit.
 func newErply(t *testing.T, e *fakeidp.Erply, edit func(*profile.ErplyConfig)) *profile.Profile[claims.Erply] {
 	t.Helper()
-	cfg := profile.ErplyConfig{PEMURL: e.PEMURL, Account: fakeidp.DefaultErplyAccount, Settings: quiet()}
+	cfg := profile.ErplyConfig{
+		PEMURL: e.PEMURL, Account: fakeidp.DefaultErplyAccount,
+		// The fake's tokens carry no iss and no aud, as Erply documents none.
+		InsecureSkipIssuerCheck: true, InsecureSkipAudienceCheck: true,
+		Settings: quiet(),
+	}
 	if edit != nil {
 		edit(&cfg)
 	}
@@ -61,7 +66,7 @@ func TestErplyRefusals(t *testing.T) {
 	e := fakeidp.NewErply(t, fakeidp.ErplyOptions{})
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
 	p := newErply(t, e, nil)
-	withIss := newErply(t, e, func(c *profile.ErplyConfig) { c.Issuer = "https://id.erply.test" })
+	withIss := newErply(t, e, func(c *profile.ErplyConfig) { c.Issuer, c.InsecureSkipIssuerCheck = "https://id.erply.test", false })
 	tests := []struct {
 		name   string
 		p      *profile.Profile[claims.Erply]
@@ -223,16 +228,25 @@ func TestErplyPermissionsAsScopes(t *testing.T) {
 }
 
 func TestErplyConfigErrors(t *testing.T) {
+	const pem = profile.ErplyProductionPEMURL
+	skip := func(c profile.ErplyConfig) profile.ErplyConfig {
+		c.InsecureSkipIssuerCheck, c.InsecureSkipAudienceCheck = true, true
+		return c
+	}
 	tests := []struct {
 		name string
 		cfg  profile.ErplyConfig
 		want string
 	}{
-		{name: "no PEM URL", cfg: profile.ErplyConfig{Account: "1"}, want: profile.ErplyProductionPEMURL},
-		{name: "no account", cfg: profile.ErplyConfig{PEMURL: profile.ErplyProductionPEMURL}, want: "Account"},
-		{name: "account from exp", cfg: profile.ErplyConfig{PEMURL: profile.ErplyProductionPEMURL, Account: "1", Claims: profile.ErplyClaimNames{Account: "exp"}}, want: `Claims.Account cannot be "exp"`},
-		{name: "account from username", cfg: profile.ErplyConfig{PEMURL: profile.ErplyProductionPEMURL, Account: "1", Claims: profile.ErplyClaimNames{Account: "username"}}, want: "Claims.Account"},
-		{name: "permissions from sub", cfg: profile.ErplyConfig{PEMURL: profile.ErplyProductionPEMURL, Account: "1", Claims: profile.ErplyClaimNames{Permissions: "sub"}}, want: "Claims.Permissions"},
+		{name: "no PEM URL", cfg: skip(profile.ErplyConfig{Account: "1"}), want: profile.ErplyProductionPEMURL},
+		{name: "no account", cfg: skip(profile.ErplyConfig{PEMURL: pem}), want: "Account"},
+		{name: "no issuer", cfg: profile.ErplyConfig{PEMURL: pem, Account: "1", InsecureSkipAudienceCheck: true}, want: "InsecureSkipIssuerCheck"},
+		{name: "issuer and its skip", cfg: skip(profile.ErplyConfig{PEMURL: pem, Account: "1", Issuer: "https://id.erply.test"}), want: "not both"},
+		{name: "no audience", cfg: profile.ErplyConfig{PEMURL: pem, Account: "1", InsecureSkipIssuerCheck: true}, want: "InsecureSkipAudienceCheck"},
+		{name: "audience and its skip", cfg: skip(profile.ErplyConfig{PEMURL: pem, Account: "1", Audiences: []string{"pos"}}), want: "not both"},
+		{name: "account from exp", cfg: skip(profile.ErplyConfig{PEMURL: pem, Account: "1", Claims: profile.ErplyClaimNames{Account: "exp"}}), want: `Claims.Account cannot be "exp"`},
+		{name: "account from username", cfg: skip(profile.ErplyConfig{PEMURL: pem, Account: "1", Claims: profile.ErplyClaimNames{Account: "username"}}), want: "Claims.Account"},
+		{name: "permissions from sub", cfg: skip(profile.ErplyConfig{PEMURL: pem, Account: "1", Claims: profile.ErplyClaimNames{Permissions: "sub"}}), want: "Claims.Permissions"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -241,4 +255,18 @@ func TestErplyConfigErrors(t *testing.T) {
 			assert.ErrorContains(t, err, tt.want)
 		})
 	}
+}
+
+func TestErplyChecksIssuerAndAudienceWhenSet(t *testing.T) {
+	e := fakeidp.NewErply(t, fakeidp.ErplyOptions{Issuer: "https://id.erply.test"})
+	p := newErply(t, e, func(c *profile.ErplyConfig) {
+		c.Issuer, c.InsecureSkipIssuerCheck = "https://id.erply.test", false
+		c.Audiences, c.InsecureSkipAudienceCheck = []string{"pos"}, false
+	})
+	_, err := p.Verifier.Verify(context.Background(), e.Token(fakeidp.Claims{"aud": "pos"}))
+	require.NoError(t, err)
+	_, err = p.Verifier.Verify(context.Background(), e.Token(fakeidp.Claims{"aud": "backoffice"}))
+	requireRefused(t, err, verify.ErrAudience, verify.ReasonAudience)
+	_, err = p.Verifier.Verify(context.Background(), e.Token(nil))
+	requireRefused(t, err, verify.ErrMissingClaim, verify.ReasonMissingClaim)
 }

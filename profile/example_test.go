@@ -65,10 +65,13 @@ func ExampleMulti() {
 	customers, _ := profile.Keycloak(profile.KeycloakConfig{Issuer: a.Issuer, AuthorizedParties: []string{"ea-api-edge"}, Settings: profile.Settings{Fetch: fetch}})
 	staff, _ := profile.Keycloak(profile.KeycloakConfig{Issuer: b.Issuer, AuthorizedParties: []string{"ea-api-edge"}, Settings: profile.Settings{Fetch: fetch}})
 	erply, _ := profile.Erply(profile.ErplyConfig{
-		PEMURL:   e.PEMURL, // profile.ErplyProductionPEMURL in production
-		Account:  fakeidp.DefaultErplyAccount,
-		Issuer:   "https://id.erply.test", // Multi routes by iss
-		Settings: profile.Settings{Fetch: fetch},
+		PEMURL:  e.PEMURL, // profile.ErplyProductionPEMURL in production
+		Account: fakeidp.DefaultErplyAccount,
+		Issuer:  "https://id.erply.test", // Multi routes by iss
+		// Erply documents no aud; the account check binds the token to
+		// the account, not to this service.
+		InsecureSkipAudienceCheck: true,
+		Settings:                  profile.Settings{Fetch: fetch},
 	})
 	multi, err := profile.Multi(customers, staff, erply)
 	if err != nil {

@@ -64,17 +64,20 @@ type KeycloakConfig struct {
 	// is required, unless InsecureAcceptAnyClient is set.
 	AuthorizedParties []string
 
-	// Audiences lists the accepted "aud" values. If empty, aud is not
-	// checked: Keycloak's access tokens often carry only "account" (the
-	// account console) or no aud at all, unless the realm has an audience
-	// mapper for the service. Check AuthorizedParties then.
+	// Audiences lists the accepted "aud" values. Keycloak's access tokens
+	// often carry only "account" (the account console) or no aud at all,
+	// unless the realm has an audience mapper for the service: then leave
+	// Audiences empty and set AuthorizedParties, whose azp check binds
+	// the token to the client it was issued to instead of an audience.
+	// With neither, New refuses the Config unless InsecureAcceptAnyClient
+	// is set: no check of who the token is for is ever dropped silently.
 	Audiences []string
 
 	// InsecureAcceptAnyClient accepts access tokens issued to any client of
 	// the realm when neither AuthorizedParties nor Audiences is set. Every
 	// realm has public clients (admin-cli, account-console) through which
 	// any user can get an access token, so without an azp or aud check
-	// those tokens open the service too.
+	// those tokens open the service too. Keycloak logs the choice at Warn.
 	InsecureAcceptAnyClient bool
 
 	// Validators run after every other check, on every accepted token.
@@ -151,6 +154,9 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 	if err != nil {
 		_ = src.Close()
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	if cfg.InsecureAcceptAnyClient && len(cfg.AuthorizedParties) == 0 && len(cfg.Audiences) == 0 {
+		cfg.warnInsecure("Keycloak", "InsecureAcceptAnyClient", "neither azp nor aud is checked; a token of any client of "+cfg.Issuer+" (admin-cli, account-console, ...) is accepted")
 	}
 	return &Profile[claims.Keycloak]{
 		Verifier:   v,

@@ -60,7 +60,7 @@ func (p *Profile[C]) MiddlewareConfig() middleware.Config[C] {
 
 // Issuer returns the "iss" the profile's tokens must carry, compared
 // exactly, or "" when the profile does not check it (an Erply profile
-// without ErplyConfig.Issuer, an EPR profile).
+// with ErplyConfig.InsecureSkipIssuerCheck, an EPR profile).
 func (p *Profile[C]) Issuer() string { return p.issuer }
 
 // Ready waits until the profile's remote key sources have their first

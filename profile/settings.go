@@ -1,6 +1,7 @@
 package profile
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/jwtguard/jwtguard/keysource"
@@ -27,4 +28,16 @@ type Settings struct {
 	// CacheSize is how many verified tokens the verifier remembers. If
 	// zero, verify.DefaultCacheSize; a negative value turns the cache off.
 	CacheSize int
+}
+
+// warnInsecure logs, at Warn on Fetch.Logger (or slog.Default()), that the
+// Insecure... field of a profile's Config turns a check off, and what that
+// lets in. Each profile calls it once, when it is built, so that a choice
+// made in code shows in the service's start-up logs.
+func (s Settings) warnInsecure(profileName, field, consequence string) {
+	log := s.Fetch.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	log.Warn("INSECURE: "+profileName+" profile: "+consequence, "field", field)
 }

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/jwtguard/jwtguard/internal/cliflag"
 )
 
 // options is the parsed command line.
@@ -20,8 +21,7 @@ type options struct {
 	issuers       []string
 	audiences     []string
 	algs          []string
-	types         []string
-	typesSet      bool
+	types         cliflag.Types
 	leeway        time.Duration
 	now           time.Time // zero: the system clock
 	signatureOnly bool
@@ -31,37 +31,6 @@ type options struct {
 
 // asymmetricAlgs is the default of -alg without -secret-file.
 var asymmetricAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
-
-// hmacAlgs is the default of -alg with -secret-file.
-var hmacAlgs = []string{"HS256", "HS384", "HS512"}
-
-// listFlag is a repeatable flag whose values may also be comma-separated.
-// keepEmpty keeps empty entries (for -typ, where "" means "no typ").
-type listFlag struct {
-	values    *[]string
-	set       *bool
-	keepEmpty bool
-}
-
-func (l listFlag) String() string {
-	if l.values == nil {
-		return ""
-	}
-	return strings.Join(*l.values, ",")
-}
-
-func (l listFlag) Set(v string) error {
-	if l.set != nil {
-		*l.set = true
-	}
-	for _, s := range strings.Split(v, ",") {
-		s = strings.TrimSpace(s)
-		if s != "" || l.keepEmpty {
-			*l.values = append(*l.values, s)
-		}
-	}
-	return nil
-}
 
 // timeFlag parses -now: RFC 3339 or Unix seconds.
 type timeFlag struct{ t *time.Time }
@@ -118,10 +87,10 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.pem, "pem", "", "verify with the PEM public key(s) or certificate(s) in this `FILE or URL`")
 	fs.StringVar(&o.oidc, "oidc", "", "verify with the keys of this `issuer` URL, found by OpenID Connect discovery; also the default -iss")
 	fs.StringVar(&o.secretFile, "secret-file", "", "verify HS256/384/512 with the secret in this `FILE` (bytes as stored)")
-	fs.Var(listFlag{values: &o.issuers}, "iss", "accepted `issuer` (repeatable); absent: not checked, with a warning")
-	fs.Var(listFlag{values: &o.audiences}, "aud", "accepted `audience` (repeatable); absent: not checked, with a warning")
-	fs.Var(listFlag{values: &o.algs}, "alg", "accepted `algorithms`, comma-separated (default: every asymmetric one; HS256,HS384,HS512 with -secret-file)")
-	fs.Var(listFlag{values: &o.types, set: &o.typesSet, keepEmpty: true}, "typ", "accepted `types` of the typ header, comma-separated; an empty entry accepts a missing typ (default: missing, JWT, at+jwt)")
+	fs.Var(cliflag.List{Values: &o.issuers}, "iss", "accepted `issuer` (repeatable); absent: not checked, with a warning")
+	fs.Var(cliflag.List{Values: &o.audiences}, "aud", "accepted `audience` (repeatable); absent: not checked, with a warning")
+	fs.Var(cliflag.List{Values: &o.algs}, "alg", "accepted `algorithms`, comma-separated (default: every asymmetric one; HS256,HS384,HS512 with -secret-file)")
+	o.types.Define(fs)
 	fs.DurationVar(&o.leeway, "leeway", 60*time.Second, "clock skew tolerated on exp, nbf and iat; 0 for none")
 	fs.Var(timeFlag{&o.now}, "now", "check the times as of this `time`: RFC 3339 or Unix seconds (default: now)")
 	fs.BoolVar(&o.signatureOnly, "signature-only", false, "check structure, header policy, key and signature only; print the payload (base64url) instead of claims")
@@ -160,18 +129,9 @@ func (o *options) check() error {
 	if len(o.algs) == 0 {
 		o.algs = asymmetricAlgs
 		if o.secretFile != "" {
-			o.algs = hmacAlgs
+			o.algs = cliflag.HMACAlgorithms
 		}
 		return nil
 	}
-	for _, a := range o.algs {
-		hmac := strings.HasPrefix(a, "HS")
-		switch {
-		case hmac && o.secretFile == "":
-			return fmt.Errorf("-alg %s needs -secret-file: HMAC algorithms verify with a shared secret only", a)
-		case !hmac && o.secretFile != "":
-			return fmt.Errorf("-alg %s does not fit -secret-file, which verifies HMAC (HS256, HS384, HS512) only", a)
-		}
-	}
-	return nil
+	return cliflag.CheckAlgorithms(o.algs, o.secretFile != "")
 }

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -44,7 +46,15 @@ func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified
 		if len(accepted) == 0 && o.oidc != "" {
 			accepted = []string{o.oidc}
 		}
-		return fmt.Sprintf("iss is %s; accepted: %s (-iss)", short(claims["iss"]), quoteList(accepted))
+		h := fmt.Sprintf("iss is %s; accepted: %s (-iss)", short(claims["iss"]), quoteList(accepted))
+		if iss, ok := claims["iss"].(string); ok {
+			for _, a := range accepted {
+				if slashOnly(iss, a) {
+					return h + fmt.Sprintf(": %q and %q differ only by a trailing slash, and iss is compared exactly; accept %q if that is the issuer", iss, a, iss)
+				}
+			}
+		}
+		return h
 	case verify.ReasonAudience:
 		return fmt.Sprintf("aud is %s; accepted: %s (-aud)", short(claims["aud"]), quoteList(o.audiences))
 	case verify.ReasonAlgorithm:
@@ -54,11 +64,7 @@ func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified
 		}
 		return fmt.Sprintf("alg is %s; accepted: %s (-alg)", short(header["alg"]), strings.Join(o.algs, ","))
 	case verify.ReasonTokenType:
-		accepted := "a missing typ, JWT, at+jwt"
-		if o.typesSet {
-			accepted = quoteList(o.types)
-		}
-		return fmt.Sprintf("typ is %s; accepted: %s (-typ)", short(header["typ"]), accepted)
+		return fmt.Sprintf("typ is %s; accepted: %s (-typ)", short(header["typ"]), o.types.String())
 	case verify.ReasonUnknownKey:
 		kids := "none"
 		if set, err := k.src.Keys(ctx); err == nil && len(set.KeyIDs()) > 0 {
@@ -67,15 +73,72 @@ func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified
 		if _, ok := header["kid"]; !ok {
 			return fmt.Sprintf("the token has no kid and no key from %s fits alg %s", k.where, short(header["alg"]))
 		}
+		if kid, ok := header["kid"].(string); ok {
+			if ke := k.skippedKey(kid); ke != nil {
+				if ke.Rule == "use-enc" {
+					return fmt.Sprintf("kid %s names an encryption key (\"use\": \"enc\") of %s, not a signing key: it never verifies a signature; the signing kids are %s", short(kid), k.where, kids)
+				}
+				return fmt.Sprintf("kid %s names a key of %s that was refused: %v; the usable kids are %s", short(kid), k.where, ke, kids)
+			}
+		}
 		return fmt.Sprintf("kid %s is not among the kids of %s: %s", short(header["kid"]), k.where, kids)
 	case verify.ReasonSignature:
 		return fmt.Sprintf("the signature does not verify with the key from %s: the token was signed with another key, or altered", k.where)
 	case verify.ReasonKeysUnavailable:
+		if h := k.issuerHint(o.oidc); h != "" {
+			return h
+		}
 		return fmt.Sprintf("no keys from %s: check the URL and the network (plain http to another host needs -insecure-allow-http)", k.where)
 	case verify.ReasonCanceled:
 		return fmt.Sprintf("gave up after -timeout %s while getting keys from %s", o.timeout, k.where)
 	}
 	return ""
+}
+
+// slashOnly reports whether a and b differ, but only by a trailing slash.
+func slashOnly(a, b string) bool {
+	return a != b && strings.TrimSuffix(a, "/") == strings.TrimSuffix(b, "/")
+}
+
+// issuerHint explains a discovery document that names another issuer than
+// -oidc, from what the source fetched; "" when there is none.
+func (k *keys) issuerHint(oidc string) string {
+	if oidc == "" {
+		return ""
+	}
+	for _, doc := range k.rec.documents() {
+		var d struct {
+			Issuer  *string `json:"issuer"`
+			JWKSURI *string `json:"jwks_uri"`
+		}
+		if json.Unmarshal(doc, &d) != nil || d.Issuer == nil || d.JWKSURI == nil || *d.Issuer == oidc {
+			continue
+		}
+		if slashOnly(*d.Issuer, oidc) {
+			return fmt.Sprintf("the discovery document names \"issuer\": %q, which differs from -oidc %s only by a trailing slash; the issuer is compared exactly, as tokens carry it: use -oidc %s", *d.Issuer, oidc, *d.Issuer)
+		}
+		return fmt.Sprintf("the discovery document names \"issuer\": %q, not -oidc %s: -oidc must be the issuer exactly as the provider names it", *d.Issuer, oidc)
+	}
+	return ""
+}
+
+// skippedKey returns the error of a key named kid that the key set skipped
+// (an encryption key, a weak key, ...), or nil: from the JWKS file, or from
+// the JWK Set a remote source fetched.
+func (k *keys) skippedKey(kid string) *keysource.KeyError {
+	skipped := k.skipped
+	for _, doc := range k.rec.documents() {
+		if _, s, err := keysource.ParseJWKS(doc); err == nil {
+			skipped = append(skipped, s...)
+		}
+	}
+	for _, err := range skipped {
+		var ke *keysource.KeyError
+		if errors.As(err, &ke) && ke.KID == kid {
+			return ke
+		}
+	}
+	return nil
 }
 
 func decodeObject(raw json.RawMessage) map[string]any {

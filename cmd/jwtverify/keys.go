@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/rsa"
@@ -10,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/keysource"
 )
 
@@ -20,6 +20,8 @@ type keys struct {
 	where    string // "JWKS file x.json", "OIDC issuer https://..."
 	warnings []string
 	close    func()
+	skipped  []error   // keys of a JWKS file that were skipped, for hints
+	rec      *recorder // what a remote source fetched, for hints; nil for files
 }
 
 // isURL reports whether a -jwks or -pem value is a URL rather than a file.
@@ -51,19 +53,11 @@ func newKeys(o *options) (*keys, error) {
 }
 
 func secretKeys(path string) (*keys, error) {
-	secret, err := os.ReadFile(path)
+	src, warnings, err := cliflag.SecretFile(path)
 	if err != nil {
 		return nil, err
 	}
-	src, err := keysource.StaticFromSecret(secret)
-	if err != nil {
-		return nil, fmt.Errorf("-secret-file %s: %w", path, err)
-	}
-	k := &keys{src: src, where: "secret file " + path, close: func() {}}
-	if bytes.HasSuffix(secret, []byte("\n")) {
-		k.warnings = append(k.warnings, "the secret file ends with a newline, which is part of the secret (write it with printf or echo -n if the issuer's secret has none)")
-	}
-	return k, nil
+	return &keys{src: src, where: "secret file " + path, warnings: warnings, close: func() {}}, nil
 }
 
 // jwksFileKeys reads a JWK Set file as a remote source would read it: keys
@@ -83,7 +77,7 @@ func jwksFileKeys(path string) (*keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-jwks %s: %w", path, err)
 	}
-	k := &keys{src: src, where: "JWKS file " + path, close: func() {}}
+	k := &keys{src: src, where: "JWKS file " + path, close: func() {}, skipped: skipped}
 	for _, e := range skipped {
 		k.warnings = append(k.warnings, "skipped a key of the JWK Set: "+e.Error())
 	}

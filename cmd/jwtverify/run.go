@@ -39,7 +39,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "jwtverify:", err)
 		return exitUsage
 	}
-	token, err := readToken(o.token, stdin)
+	token, tooLong, err := readToken(o.token, stdin)
 	if err != nil {
 		fmt.Fprintln(stderr, "jwtverify:", err)
 		return exitUsage
@@ -58,8 +58,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	res := &result{Warnings: append(keys.warnings, warnings...)}
-	err = check(ctx, v, o, token, res)
-	if err != nil {
+	if tooLong {
+		// As the verifier refuses a token over its limit: a rejected token,
+		// not a usage error. Nothing of it is decoded.
+		err = &verify.Error{Reason: verify.ReasonMalformed, Err: fmt.Errorf("%w (%w: stdin holds more than %d bytes)", verify.ErrMalformed, verify.ErrTooLarge, maxStdin)}
+		res.Reason, res.Error = verify.ReasonMalformed, err.Error()
+		res.Hint = fmt.Sprintf("a token is at most %d bytes; stdin holds more than %d: is it the right input?", verify.DefaultMaxTokenBytes, maxStdin)
+	} else if err = check(ctx, v, o, token, res); err != nil {
 		res.Reason = verify.Reason(err)
 		res.Error = err.Error()
 		res.Unverified = peek(token)
@@ -82,16 +87,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // readToken takes the argument, or stdin for "" and "-", and drops
-// surrounding space and a "Bearer " prefix.
-func readToken(arg string, stdin io.Reader) (string, error) {
-	tok := arg
+// surrounding space and a "Bearer " prefix. tooLong reports that stdin holds
+// more than maxStdin bytes, which is a rejected token: the rest is not read.
+func readToken(arg string, stdin io.Reader) (tok string, tooLong bool, err error) {
+	tok = arg
 	if arg == "" || arg == "-" {
 		b, err := io.ReadAll(io.LimitReader(stdin, maxStdin+1))
 		if err != nil {
-			return "", fmt.Errorf("reading the token from stdin: %w", err)
+			return "", false, fmt.Errorf("reading the token from stdin: %w", err)
 		}
 		if len(b) > maxStdin {
-			return "", fmt.Errorf("stdin holds more than %d bytes", maxStdin)
+			return "", true, nil
 		}
 		tok = string(b)
 	}
@@ -100,9 +106,9 @@ func readToken(arg string, stdin io.Reader) (string, error) {
 		tok = strings.TrimSpace(tok[7:])
 	}
 	if tok == "" {
-		return "", errors.New("no token: pass it as the argument or on stdin")
+		return "", false, errors.New("no token: pass it as the argument or on stdin")
 	}
-	return tok, nil
+	return tok, false, nil
 }
 
 // newVerifier builds the verifier the flags describe, and the warnings for
@@ -118,9 +124,7 @@ func newVerifier(o *options, src keysource.Source) (*verify.Verifier[jsontext.Va
 	if o.leeway == 0 {
 		cfg.Leeway = -1 // verify's zero means its default
 	}
-	if o.typesSet {
-		cfg.TokenTypes = o.types
-	}
+	cfg.TokenTypes = o.types.TokenTypes()
 	if !o.now.IsZero() {
 		now := o.now
 		cfg.Now = func() time.Time { return now }

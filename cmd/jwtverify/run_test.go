@@ -111,6 +111,8 @@ func TestRunFileKeys(t *testing.T) {
 		{name: "other key", args: with("-pem", testkeys.Path("rsa3072.pub.pem"), good), code: 1, reason: "signature", hint: "PEM file"},
 		{name: "unknown kid", args: with("-jwks", testkeys.Path("rsa3072.jwks.json"), good), code: 1, reason: "unknown_key", hint: `kid "rsa-2048" is not among the kids`},
 		{name: "not a JWT", args: with("-jwks", jwks, "hello"), code: 1, reason: "malformed"},
+		{name: "more than 1 MiB on stdin", args: with("-jwks", jwks), stdin: strings.Repeat("eyJh", maxStdin/4+1), code: 1, reason: "malformed", hint: "16384 bytes"},
+		{name: "a JWT-shaped 1 MiB on stdin", args: with("-jwks", jwks), stdin: good[:strings.LastIndexByte(good, '.')] + "." + strings.Repeat("A", maxStdin), code: 1, reason: "malformed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,14 +9,16 @@ import (
 	"time"
 
 	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
-// readyTimeout bounds the wait for the first key fetch at startup. A real
-// issuer that is down does not stop the API from starting: it answers 503
-// until the keys come.
+// readyTimeout bounds the wait for the demo issuer's keys at startup, and
+// how long the API waits for a real issuer's keys before it logs that they
+// have not come. A real issuer that is down never delays the API: it
+// listens at once and answers 503 keys_unavailable until the keys come.
 const readyTimeout = 10 * time.Second
 
 // authn is the API's protection: the key source, the verifier and the
@@ -28,55 +30,43 @@ const readyTimeout = 10 * time.Second
 // claims.Keycloak, claims.Erply, profile.AnsiraClaims or claims.Map (EPR);
 // routes is generic over it.
 type authn struct {
-	api      http.Handler // the routes behind the middleware
-	keys     string       // where the keys come from
-	checks   string       // what is checked
-	warnings []string     // what is not
-	header   string       // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
-	hints    routeHints   // what /api/reports and /api/admin answer, for the banner
+	api      http.Handler                // the routes behind the middleware
+	keys     string                      // where the keys come from
+	checks   string                      // what is checked
+	warnings []string                    // what is not
+	header   string                      // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
+	hints    routeHints                  // what /api/reports and /api/admin answer, for the banner
+	ready    func(context.Context) error // waits for the first keys; watched once the API listens
 	close    func() error
 }
 
 // newAuthn builds the protection the flags describe. issuerURL is the demo
-// issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks and
-// -pem).
+// issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks, -pem
+// and -secret-file).
 func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger) (*authn, error) {
 	if c.profile != "" {
-		return newProfileAuthn(ctx, c, log)
+		return newProfileAuthn(c, log)
 	}
-	a := &authn{close: func() error { return nil }, header: bearerHeader}
-	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"}
-	var (
-		src remoteSource
-		err error
-	)
-	switch {
-	case c.jwks != "":
-		a.keys = "JWKS " + c.jwks
-		src, err = asRemote(keysource.NewJWKS(keysource.JWKSConfig{URL: c.jwks, FetchConfig: fetch}))
-	case c.pem != "":
-		a.keys = "PEM " + c.pem
-		src, err = asRemote(keysource.NewPEM(keysource.PEMConfig{URL: c.pem, FetchConfig: fetch}))
-	default: // -oidc, or the demo issuer through the same discovery
-		a.keys = "OIDC discovery " + strings.TrimSuffix(issuerURL, "/") + discoveryPath
-		src, err = asRemote(keysource.NewOIDC(keysource.OIDCConfig{Issuer: issuerURL, FetchConfig: fetch}))
-	}
+	a := &authn{header: bearerHeader}
+	src, err := a.keySource(c, issuerURL, log)
 	if err != nil {
 		return nil, err
 	}
-	a.close = src.Close
 
 	issuers := c.issuers
 	if len(issuers) == 0 {
 		issuers = []string{issuerURL} // exactly as tokens carry it, trailing slash and all
 	}
 	audiences := c.audience
-	if len(audiences) == 0 && c.demo() {
+	if len(audiences) == 0 && c.demo() && !c.skipAudience {
 		audiences = []string{demoAudience}
 	}
 	algs := c.algs
 	if len(algs) == 0 {
 		algs = []string{"RS256"}
+		if c.secretFile != "" {
+			algs = cliflag.HMACAlgorithms
+		}
 	}
 	leeway := c.leeway
 	if leeway == 0 {
@@ -87,20 +77,29 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 		Algorithms: algs,
 		Issuers:    issuers,
 		Audiences:  audiences,
+		TokenTypes: c.types.TokenTypes(),
 		Leeway:     leeway,
 	}
 	aud := "aud " + strings.Join(audiences, " or ")
 	if len(audiences) == 0 {
+		// Only by -insecure-skip-audience: checkAudience requires -aud
+		// otherwise.
 		vcfg.InsecureSkipAudienceCheck = true
-		aud = "aud NOT checked"
-		a.warnings = append(a.warnings, "the audience is not checked: pass -aud with this API's audience")
+		aud = "aud NOT checked (-insecure-skip-audience)"
+		a.warnings = append(a.warnings, "the audience is not checked (-insecure-skip-audience): a token the issuer gave for any other API is accepted here too")
+		log.Warn("INSECURE: the audience is not checked (-insecure-skip-audience); pass -aud with this API's audience")
 	}
 	v, err := verify.New(vcfg)
 	if err != nil {
 		_ = a.close()
 		return nil, err
 	}
-	a.checks = fmt.Sprintf("%s signature, iss %s, %s, exp (leeway %s)", strings.Join(algs, "/"), strings.Join(issuers, " or "), aud, c.leeway)
+	typ := ""
+	if c.types.Given() {
+		typ = ", typ header " + c.types.String()
+	}
+	a.checks = fmt.Sprintf("%s signature%s, iss %s, %s, exp (leeway %s)",
+		strings.Join(algs, "/"), typ, strings.Join(issuers, " or "), aud, c.leeway)
 
 	extractors := []middleware.Extractor{middleware.BearerHeader()}
 	for _, h := range c.headers {
@@ -120,16 +119,56 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 	}
 	a.api = routes(mw, log)
 
-	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	if err := src.Ready(rctx); err != nil {
-		if c.demo() {
+	if c.demo() {
+		// The demo issuer runs in this process: its keys must come.
+		rctx, cancel := context.WithTimeout(ctx, readyTimeout)
+		defer cancel()
+		if err := a.ready(rctx); err != nil {
 			_ = a.close()
 			return nil, fmt.Errorf("the API cannot get the demo issuer's keys: %w", err)
 		}
-		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
 	}
 	return a, nil
+}
+
+// keySource builds the key source of the flags and sets a.keys, a.ready and
+// a.close (and a.warnings for a secret file).
+func (a *authn) keySource(c *config, issuerURL string, log *slog.Logger) (keysource.Source, error) {
+	if c.secretFile != "" {
+		src, warnings, err := cliflag.SecretFile(c.secretFile)
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range warnings {
+			log.Warn(w, "file", c.secretFile)
+		}
+		a.keys = "HMAC secret from " + c.secretFile
+		a.warnings = append(a.warnings, warnings...)
+		a.ready = func(context.Context) error { return nil }
+		a.close = func() error { return nil }
+		return src, nil
+	}
+	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"}
+	var (
+		src cliflag.Remote
+		err error
+	)
+	switch {
+	case c.jwks != "":
+		a.keys = "JWKS " + c.jwks
+		src, err = cliflag.AsRemote(keysource.NewJWKS(keysource.JWKSConfig{URL: c.jwks, FetchConfig: fetch}))
+	case c.pem != "":
+		a.keys = "PEM " + c.pem
+		src, err = cliflag.AsRemote(keysource.NewPEM(keysource.PEMConfig{URL: c.pem, FetchConfig: fetch}))
+	default: // -oidc, or the demo issuer through the same discovery
+		a.keys = "OIDC discovery " + strings.TrimSuffix(issuerURL, "/") + discoveryPath
+		src, err = cliflag.AsRemote(keysource.NewOIDC(keysource.OIDCConfig{Issuer: issuerURL, FetchConfig: fetch}))
+	}
+	if err != nil {
+		return nil, err
+	}
+	a.ready, a.close = src.Ready, src.Close
+	return src, nil
 }
 
 // apiRealm is the realm of the API's WWW-Authenticate challenges.
@@ -153,20 +192,4 @@ type minLevel struct {
 
 func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
-}
-
-// remoteSource is what NewJWKS, NewPEM and NewOIDC return.
-type remoteSource interface {
-	keysource.Source
-	Ready(ctx context.Context) error
-	Close() error
-}
-
-// asRemote turns a constructor's typed result into a remoteSource, keeping
-// a nil source nil.
-func asRemote[S remoteSource](src S, err error) (remoteSource, error) {
-	if err != nil {
-		return nil, err
-	}
-	return src, nil
 }

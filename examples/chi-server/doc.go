@@ -8,7 +8,9 @@
 //
 //	go run ./examples/chi-server
 //
-// With -oidc, -jwks or -pem it protects the API with a real issuer instead:
+// With -oidc, -jwks, -pem or -secret-file it protects the API with a real
+// issuer instead; -aud (or, knowingly, -insecure-skip-audience) is then
+// required:
 //
 //	go run ./examples/chi-server -oidc https://sso.example.com/realms/main -aud my-api
 //

@@ -7,47 +7,33 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/jwtguard/jwtguard/internal/cliflag"
 )
 
 // config is the parsed command line.
 type config struct {
-	addr     string        // API listen address
-	demoAddr string        // demo issuer listen address (demo mode only)
-	oidc     string        // issuer URL for OIDC discovery
-	jwks     string        // JWKS URL
-	pem      string        // PEM URL
-	issuers  []string      // -iss
-	audience []string      // -aud, repeatable
-	algs     []string      // -alg
-	headers  []string      // -header, repeatable
-	leeway   time.Duration // -leeway
-	insecure bool          // -insecure-allow-http
+	addr         string        // API listen address
+	demoAddr     string        // demo issuer listen address (demo mode only)
+	oidc         string        // issuer URL for OIDC discovery
+	jwks         string        // JWKS URL
+	pem          string        // PEM URL
+	secretFile   string        // -secret-file: HMAC secret
+	issuers      []string      // -iss
+	audience     []string      // -aud, repeatable
+	algs         []string      // -alg
+	types        cliflag.Types // -typ
+	headers      []string      // -header, repeatable
+	leeway       time.Duration // -leeway
+	insecure     bool          // -insecure-allow-http
+	skipAudience bool          // -insecure-skip-audience
 	profileFlags
 }
 
 // demo reports whether the API is protected by the embedded demo issuer
 // (no real issuer given).
 func (c *config) demo() bool {
-	return c.profile == "" && c.oidc == "" && c.jwks == "" && c.pem == ""
-}
-
-// listFlag is a repeatable flag that also splits on commas.
-type listFlag struct{ values *[]string }
-
-func (l listFlag) String() string {
-	if l.values == nil {
-		return ""
-	}
-	return strings.Join(*l.values, ",")
-}
-
-func (l listFlag) Set(v string) error {
-	for _, s := range strings.Split(v, ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			*l.values = append(*l.values, s)
-		}
-	}
-	return nil
+	return c.profile == "" && c.oidc == "" && c.jwks == "" && c.pem == "" && c.secretFile == ""
 }
 
 const usageHead = `Usage: chi-server [flags]
@@ -60,7 +46,8 @@ Runs a small API protected by jwtguard:
 
 With no key flag it also starts a DEMO issuer on -demo-addr (loopback only)
 and protects the API with it through OpenID Connect discovery. With -oidc,
--jwks or -pem it protects the API with a real issuer instead.
+-jwks, -pem or -secret-file it protects the API with a real issuer instead;
+then -aud (this API's audience) is required, or -insecure-skip-audience.
 `
 
 // parseFlags parses args. Usage errors are returned (and -h prints the
@@ -78,12 +65,15 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.StringVar(&c.oidc, "oidc", "", "protect the API with this `issuer` URL, found by OIDC discovery")
 	fs.StringVar(&c.jwks, "jwks", "", "protect the API with the keys at this JWKS `URL` (needs -iss)")
 	fs.StringVar(&c.pem, "pem", "", "protect the API with the public key(s) at this PEM `URL` (needs -iss)")
-	fs.Var(listFlag{&c.issuers}, "iss", "accepted `issuer` (repeatable; default the -oidc issuer, or the demo issuer)")
-	fs.Var(listFlag{&c.audience}, "aud", "accepted `audience` (repeatable; default \""+demoAudience+"\" in demo mode; none: audience not checked)")
-	fs.Var(listFlag{&c.algs}, "alg", "accepted `algorithms`, comma-separated (default RS256)")
-	fs.Var(listFlag{&c.headers}, "header", "also read a bare token from this header `name` (repeatable), e.g. x-access-token")
+	fs.StringVar(&c.secretFile, "secret-file", "", "protect the API with the HS256/384/512 secret in this `FILE`, its bytes as stored (needs -iss)")
+	fs.Var(cliflag.List{Values: &c.issuers}, "iss", "accepted `issuer` (repeatable; default the -oidc issuer, or the demo issuer)")
+	fs.Var(cliflag.List{Values: &c.audience}, "aud", "accepted `audience` (repeatable; default \""+demoAudience+"\" in demo mode; required with a real issuer)")
+	fs.Var(cliflag.List{Values: &c.algs}, "alg", "accepted `algorithms`, comma-separated (default RS256; HS256,HS384,HS512 with -secret-file)")
+	c.types.Define(fs)
+	fs.Var(cliflag.List{Values: &c.headers}, "header", "also read a bare token from this header `name` (repeatable), e.g. x-access-token")
 	fs.DurationVar(&c.leeway, "leeway", 60*time.Second, "clock skew tolerated on exp, nbf and iat (0: none)")
 	fs.BoolVar(&c.insecure, "insecure-allow-http", false, "allow http key URLs to non-loopback hosts")
+	fs.BoolVar(&c.skipAudience, "insecure-skip-audience", false, "INSECURE: accept tokens issued for any audience (instead of -aud)")
 	c.addProfileFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -105,18 +95,24 @@ func (c *config) check() error {
 		return nil
 	}
 	n := 0
-	for _, v := range []string{c.oidc, c.jwks, c.pem} {
+	for _, v := range []string{c.oidc, c.jwks, c.pem, c.secretFile} {
 		if v != "" {
 			n++
 		}
 	}
 	switch {
 	case n > 1:
-		return errors.New("give one of -oidc, -jwks and -pem")
-	case (c.jwks != "" || c.pem != "") && len(c.issuers) == 0:
-		return errors.New("-jwks and -pem need -iss: the issuer whose tokens to accept")
+		return errors.New("give one of -oidc, -jwks, -pem and -secret-file")
+	case (c.jwks != "" || c.pem != "" || c.secretFile != "") && len(c.issuers) == 0:
+		return errors.New("-jwks, -pem and -secret-file need -iss: the issuer whose tokens to accept")
 	case c.leeway < 0:
 		return errors.New("-leeway is negative")
+	}
+	if err := cliflag.CheckAlgorithms(c.algs, c.secretFile != ""); err != nil {
+		return err
+	}
+	if err := c.checkAudience(); err != nil {
+		return err
 	}
 	for _, h := range c.headers {
 		if !isHeaderName(h) {
@@ -128,6 +124,19 @@ func (c *config) check() error {
 			return err
 		}
 		return checkLoopback("-addr", c.addr)
+	}
+	return nil
+}
+
+// checkAudience requires -aud with a real issuer, unless the user chose
+// -insecure-skip-audience: a token the issuer gave for another API must not
+// open this one by default.
+func (c *config) checkAudience() error {
+	switch {
+	case len(c.audience) > 0 && c.skipAudience:
+		return errors.New("give -aud or -insecure-skip-audience, not both")
+	case len(c.audience) == 0 && !c.skipAudience && !c.demo():
+		return errors.New("-aud is required with a real issuer: pass this API's audience (-aud my-api), or -insecure-skip-audience to accept the issuer's tokens for any audience")
 	}
 	return nil
 }

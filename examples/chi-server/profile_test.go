@@ -117,8 +117,11 @@ func TestProfileKeycloakAudienceOnly(t *testing.T) {
 
 func TestProfileErply(t *testing.T) {
 	e := fakeidp.NewErply(t, fakeidp.ErplyOptions{})
-	a, _ := startApp(t, "-profile", "erply", "-pem", e.PEMURL, "-account", fakeidp.DefaultErplyAccount)
-	assert.Contains(t, strings.Join(a.auth.warnings, "\n"), "iss is not checked")
+	a, logs := startApp(t, "-profile", "erply", "-pem", e.PEMURL, "-account", fakeidp.DefaultErplyAccount, "-insecure-skip-issuer", "-insecure-skip-audience")
+	assert.Contains(t, strings.Join(a.auth.warnings, "\n"), "iss is not checked (-insecure-skip-issuer)")
+	assert.Contains(t, strings.Join(a.auth.warnings, "\n"), "audience is not checked (-insecure-skip-audience)")
+	assert.Contains(t, logs.String(), "field=InsecureSkipIssuerCheck")
+	assert.Contains(t, logs.String(), "field=InsecureSkipAudienceCheck")
 	out := banner(t, a)
 	assert.Contains(t, out, "Erply profile: RS256 signature, account (clientCode) "+fakeidp.DefaultErplyAccount)
 	assert.Contains(t, out, "403 insufficient_scope: Erply tokens carry no realm roles")
@@ -208,6 +211,13 @@ func TestProfileFlagErrors(t *testing.T) {
 		{name: "keycloak with -jwks", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x", "-jwks", "https://a.test/j"}, want: "does not take -jwks"},
 		{name: "keycloak with -account", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x", "-account", "1"}, want: "does not take -account"},
 		{name: "erply without -account", args: []string{"-profile", "erply", "-pem", "https://a.test/k.pem"}, want: "needs -pem"},
+		{name: "erply without -iss", args: []string{"-profile", "erply", "-pem", "https://a.test/k.pem", "-account", "1", "-aud", "pos"}, want: "-insecure-skip-issuer"},
+		{name: "erply with -iss and its skip", args: []string{"-profile", "erply", "-pem", "https://a.test/k.pem", "-account", "1", "-aud", "pos", "-iss", "https://id.test", "-insecure-skip-issuer"}, want: "not both"},
+		{name: "erply without -aud", args: []string{"-profile", "erply", "-pem", "https://a.test/k.pem", "-account", "1", "-insecure-skip-issuer"}, want: "-insecure-skip-audience"},
+		{name: "ansira without -aud", args: []string{"-profile", "ansira", "-jwks", "https://a.test/j", "-iss", "https://a.test"}, want: "-insecure-skip-audience"},
+		{name: "keycloak with -insecure-skip-audience", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x", "-azp", "a", "-insecure-skip-audience"}, want: "does not take -insecure-skip-audience"},
+		{name: "keycloak with -typ", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x", "-azp", "a", "-typ", "at+jwt"}, want: "does not take -typ"},
+		{name: "keycloak with -secret-file", args: []string{"-profile", "keycloak", "-oidc", "https://a.test/realms/x", "-azp", "a", "-secret-file", "s"}, want: "does not take -secret-file"},
 		{name: "erply without -pem", args: []string{"-profile", "erply", "-account", "1"}, want: "https://id.erply.com/jwt/pubkey.pem"},
 		{name: "erply with two -iss", args: []string{"-profile", "erply", "-pem", "https://a.test/k.pem", "-account", "1", "-iss", "a,b"}, want: "one -iss"},
 		{name: "erply with -azp", args: []string{"-profile", "erply", "-pem", "https://a.test/k.pem", "-account", "1", "-azp", "x"}, want: "does not take -azp"},
@@ -239,8 +249,9 @@ func TestProfileStartErrors(t *testing.T) {
 		want string
 	}{
 		{name: "keycloak issuer with a trailing slash", args: []string{"-profile", "keycloak", "-oidc", "https://sso.test/realms/x/", "-azp", "api"}, want: "ends with a slash"},
-		{name: "erply over http", args: []string{"-profile", "erply", "-pem", "http://erply.test/k.pem", "-account", "1"}, want: "https"},
-		{name: "generic -oidc over http", args: []string{"-oidc", "http://sso.example.com/realms/x"}, want: "https"},
+		{name: "erply over http", args: []string{"-profile", "erply", "-pem", "http://erply.test/k.pem", "-account", "1", "-insecure-skip-issuer", "-insecure-skip-audience"}, want: "https"},
+		{name: "generic -oidc over http", args: []string{"-oidc", "http://sso.example.com/realms/x", "-aud", "api"}, want: "https"},
+		{name: "secret file missing", args: []string{"-secret-file", missing, "-iss", "https://as.test", "-aud", "api"}, want: "-secret-file"},
 		{name: "epr token file missing", args: []string{"-profile", "epr", "-epr-base", "https://epr.test", "-epr-partner-token-file", missing}, want: "-epr-partner-token-file"},
 	}
 	for _, tt := range tests {

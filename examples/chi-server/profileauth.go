@@ -26,7 +26,7 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(ctx context.Context, c *config, log *slog.Logger) (*authn, error) {
+func newProfileAuthn(c *config, log *slog.Logger) (*authn, error) {
 	a := &authn{close: func() error { return nil }, header: bearerHeader}
 	s := profile.Settings{
 		Fetch:  keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
@@ -51,11 +51,7 @@ func newProfileAuthn(ctx context.Context, c *config, log *slog.Logger) (*authn, 
 	if err != nil {
 		return nil, err
 	}
-	rctx, cancel := context.WithTimeout(ctx, readyTimeout)
-	defer cancel()
-	if err := ready(rctx); err != nil {
-		log.Warn("no keys yet; the API answers 503 until they come", "keys", a.keys, "error", err)
-	}
+	a.ready = ready
 	return a, nil
 }
 
@@ -97,11 +93,15 @@ func algsText(algs []string) string {
 	return strings.Join(algs, "/")
 }
 
-func audText(aud []string) string {
-	if len(aud) == 0 {
-		return "aud not checked"
+// audText describes the aud check of a profile.
+func audText(c *config) string {
+	switch {
+	case c.skipAudience:
+		return "aud NOT checked (-insecure-skip-audience)"
+	case len(c.audience) == 0:
+		return "aud not checked (azp instead)" // Keycloak with -azp only
 	}
-	return "aud " + strings.Join(aud, " or ")
+	return "aud " + strings.Join(c.audience, " or ")
 }
 
 func (a *authn) keycloak(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
@@ -125,7 +125,7 @@ func (a *authn) keycloak(c *config, s profile.Settings, log *slog.Logger) (func(
 		azp = "azp " + strings.Join(c.azp, " or ")
 	}
 	a.checks = fmt.Sprintf("Keycloak profile: %s signature, iss %s, typ Bearer (refresh, ID and logout tokens refused), %s, %s, exp (leeway %s)",
-		algsText(c.algs), c.oidc, azp, audText(c.audience), c.leeway)
+		algsText(c.algs), c.oidc, azp, audText(c), c.leeway)
 	return mount(a, p, log, false)
 }
 
@@ -134,23 +134,40 @@ func (a *authn) erply(c *config, s profile.Settings, log *slog.Logger) (func(con
 	if len(c.issuers) > 0 {
 		iss = c.issuers[0]
 	}
-	p, err := profile.Erply(profile.ErplyConfig{PEMURL: c.pem, Account: c.account, Issuer: iss, Audiences: c.audience, Settings: s})
+	p, err := profile.Erply(profile.ErplyConfig{
+		PEMURL:                    c.pem,
+		Account:                   c.account,
+		Issuer:                    iss,
+		InsecureSkipIssuerCheck:   c.skipIssuer,
+		Audiences:                 c.audience,
+		InsecureSkipAudienceCheck: c.skipAudience,
+		Settings:                  s,
+	})
 	if err != nil {
 		return nil, err
 	}
 	a.keys = "PEM " + c.pem + " (fetched again when a signature fails: key rotation)"
 	issText := "iss " + iss
-	if iss == "" {
-		issText = "iss not checked"
-		a.warnings = append(a.warnings, "the iss is not checked (Erply does not document it): the key at -pem alone vouches for the issuer; pass -iss once known")
+	if c.skipIssuer {
+		issText = "iss NOT checked (-insecure-skip-issuer)"
+		a.warnings = append(a.warnings, "the iss is not checked (-insecure-skip-issuer): the key at -pem alone vouches for the issuer; pass -iss once known")
 	}
+	a.addAudienceWarning(c)
 	a.checks = fmt.Sprintf("Erply profile: RS256 signature, account (%s) %s, %s, %s, exp (leeway %s); token in \"Authorization: Bearer\" or \"jwt\"",
-		profile.DefaultErplyAccountClaim, c.account, issText, audText(c.audience), c.leeway)
+		profile.DefaultErplyAccountClaim, c.account, issText, audText(c), c.leeway)
 	a.hints = routeHints{
 		reports: "200 with Erply permission reports:read, else 403 insufficient_scope",
 		admin:   "403 insufficient_scope: Erply tokens carry no realm roles",
 	}
 	return mount(a, p, log, true)
+}
+
+// addAudienceWarning warns in the banner about -insecure-skip-audience (the
+// profile logs it).
+func (a *authn) addAudienceWarning(c *config) {
+	if c.skipAudience {
+		a.warnings = append(a.warnings, "the audience is not checked (-insecure-skip-audience): a token the issuer gave for any other API is accepted here too")
+	}
 }
 
 func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
@@ -159,7 +176,7 @@ func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(co
 		PEMURL:                    c.pem,
 		Issuer:                    c.issuers[0],
 		Audiences:                 c.audience,
-		InsecureSkipAudienceCheck: len(c.audience) == 0,
+		InsecureSkipAudienceCheck: c.skipAudience,
 		Algorithms:                c.algs,
 		DocumentedStatuses:        c.documented,
 		Settings:                  s,
@@ -176,10 +193,8 @@ func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(co
 		statuses = "expired 403 (as Ansira documents)"
 	}
 	a.checks = fmt.Sprintf("Ansira profile: %s signature, iss %s, %s, exp (leeway %s), comma-separated scope; %s",
-		algsText(c.algs), c.issuers[0], audText(c.audience), c.leeway, statuses)
-	if len(c.audience) == 0 {
-		a.warnings = append(a.warnings, "the audience is not checked: pass -aud with this API's audience")
-	}
+		algsText(c.algs), c.issuers[0], audText(c), c.leeway, statuses)
+	a.addAudienceWarning(c)
 	a.hints = routeHints{admin: "403 insufficient_scope: Ansira tokens carry no realm roles"}
 	return mount(a, p, log, true)
 }

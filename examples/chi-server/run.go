@@ -64,11 +64,14 @@ type app struct {
 	auth      *authn
 	servers   []*http.Server
 	failed    chan error // a server stopped on its own
+	unwatch   func()     // stops watchKeys and waits for it; nil when none runs
 }
 
 // start starts the demo issuer (in demo mode), builds the middleware, and
 // starts the API. Everything listens before start returns, so the URLs in
-// app work at once.
+// app work at once. start never waits for a real issuer: its keys are
+// fetched in the background (watchKeys) while the API already answers,
+// 503 keys_unavailable until they come.
 func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: c, failed: make(chan error, 2)}
 	started := false
@@ -103,8 +106,33 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 	}
 	a.apiURL = "http://" + ln.Addr().String()
 	a.serve(ln, a.auth.api)
+	if !c.demo() {
+		a.watchKeys(a.auth.ready, log)
+	}
 	started = true
 	return a, nil
+}
+
+// watchKeys starts the first key fetch in the background and logs its
+// outcome: Info when the keys come, Warn when they have not come within
+// readyTimeout (the source keeps retrying, and the API answers 503 until
+// then). shutdown stops it.
+func (a *app) watchKeys(ready func(context.Context) error, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	a.unwatch = func() { cancel(); <-done }
+	go func() {
+		defer close(done)
+		rctx, rcancel := context.WithTimeout(ctx, readyTimeout)
+		defer rcancel()
+		err := ready(rctx)
+		switch {
+		case err == nil:
+			log.Info("keys ready", "keys", a.auth.keys)
+		case ctx.Err() == nil:
+			log.Warn("no keys yet; the API answers 503 until they come", "keys", a.auth.keys, "error", err)
+		}
+	}()
 }
 
 // serve runs an HTTP server on ln in the background.
@@ -128,6 +156,9 @@ func (a *app) serve(ln net.Listener, h http.Handler) {
 // shutdown stops the API first, then the demo issuer, then the key source.
 func (a *app) shutdown(ctx context.Context) error {
 	var errs []error
+	if a.unwatch != nil {
+		a.unwatch()
+	}
 	for i := len(a.servers) - 1; i >= 0; i-- {
 		errs = append(errs, a.servers[i].Shutdown(ctx))
 	}

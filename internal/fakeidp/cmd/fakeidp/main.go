@@ -55,7 +55,7 @@ Keycloak realm %[1]s
 
 Erply
   key     %[5]s
-  API     go run ./examples/chi-server -profile erply -pem %[5]s -account %[6]s
+  API     go run ./examples/chi-server -profile erply -pem %[5]s -account %[6]s -insecure-skip-issuer -insecure-skip-audience
   TOKEN='%[7]s'
 
 Ansira
