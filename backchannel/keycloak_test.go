@@ -68,7 +68,7 @@ func TestKeycloakLogoutTokens(t *testing.T) {
 
 	t.Run("Keycloak before 25, revoke_offline_access", func(t *testing.T) {
 		token := realm.LogoutToken(fakeidp.Claims{"events": map[string]any{
-			backchannel.EventBackchannelLogout:  map[string]any{},
+			backchannel.EventBackchannelLogout: map[string]any{},
 			fakeidp.KeycloakEventRevokeOffline: true,
 		}})
 		requireAnswer(t, post(loose, token), http.StatusOK, "", "")
