@@ -17,7 +17,7 @@
 //		ClientID: clientID, // must be in the token's aud
 //		Store:    store,    // the revocation.Store the verifiers check
 //	})
-//	mux.Handle("POST /backchannel-logout", h)
+//	mux.Handle("/backchannel-logout", h) // 405 for other methods
 //
 // For Keycloak, profile's Keycloak profile builds it in one call from the
 // realm's key source, issuer and algorithms (Profile.BackchannelLogout).
