@@ -17,6 +17,8 @@ const (
 	// DefaultMaxBodyBytes is the largest request body read, 64 KiB: a form
 	// holding one logout token of at most verify.DefaultMaxTokenBytes.
 	DefaultMaxBodyBytes = 64 << 10
+	// DefaultStoreTimeout bounds the store calls of one logout.
+	DefaultStoreTimeout = 10 * time.Second
 )
 
 // DefaultAlgorithms are the accepted signature algorithms when
@@ -64,6 +66,13 @@ type Config struct {
 	// refused with 400. If zero, DefaultMaxBodyBytes (64 KiB).
 	MaxBodyBytes int64
 
+	// StoreTimeout bounds the store calls (Revoke, then Use) of one
+	// logout. They run detached from the request's cancellation: once a
+	// logout token is verified, its revocation is stored even when the
+	// issuer stops waiting for the answer. If zero, DefaultStoreTimeout
+	// (10 s); negative values are refused by New.
+	StoreTimeout time.Duration
+
 	// InsecureAllowUntypedLogoutTokens also accepts logout tokens whose
 	// "typ" header is absent or "JWT", as Keycloak sends them before
 	// version 25. Such tokens are told apart from ID and access tokens by
@@ -90,6 +99,7 @@ type settings struct {
 	leeway  time.Duration // effective, >= 0
 	maxAge  time.Duration
 	maxBody int64
+	timeout time.Duration
 	now     func() time.Time
 	log     *slog.Logger
 }
@@ -108,6 +118,8 @@ func (c *Config) settings() (*settings, error) {
 		return nil, errors.New("backchannel: Config.MaxAge is negative")
 	case c.MaxBodyBytes < 0:
 		return nil, errors.New("backchannel: Config.MaxBodyBytes is negative")
+	case c.StoreTimeout < 0:
+		return nil, errors.New("backchannel: Config.StoreTimeout is negative")
 	}
 	s := &settings{
 		issuer:  c.Issuer,
@@ -115,6 +127,7 @@ func (c *Config) settings() (*settings, error) {
 		leeway:  c.Leeway,
 		maxAge:  c.MaxAge,
 		maxBody: c.MaxBodyBytes,
+		timeout: c.StoreTimeout,
 		now:     c.Now,
 		log:     c.Logger,
 	}
@@ -129,6 +142,9 @@ func (c *Config) settings() (*settings, error) {
 	}
 	if s.maxBody == 0 {
 		s.maxBody = DefaultMaxBodyBytes
+	}
+	if s.timeout == 0 {
+		s.timeout = DefaultStoreTimeout
 	}
 	if s.now == nil {
 		s.now = time.Now

@@ -163,6 +163,9 @@ func (h *Handler) readToken(w http.ResponseWriter, r *http.Request) (string, err
 // wrapping revocation.ErrReplayed for a jti used before, one wrapping
 // ErrNotStored when the store failed.
 //
+// Once the token is verified, the store calls run detached from ctx's
+// cancellation (keeping its values), bounded by Config.StoreTimeout.
+//
 // It revokes the session (revocation.KindSession, the token's "sid") when
 // the token has a sid, whether or not it has a "sub"; otherwise the
 // subject's tokens issued at or before the logout token's "iat"
@@ -185,6 +188,10 @@ func (h *Handler) logout(ctx context.Context, token string) (revocation.Entry, s
 	if c.SessionID == "" {
 		e = revocation.Entry{Kind: revocation.KindSubject, Issuer: c.Issuer, Value: c.Subject, Before: c.IssuedAt.Time}
 	}
+	// The token is good: store its effect even if the caller stops
+	// waiting, within the store timeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.s.timeout)
+	defer cancel()
 	// Revoke first: it is idempotent, so two replicas racing on one token,
 	// or a replay, only store the same revocation again.
 	if err := h.s.store.Revoke(ctx, e); err != nil {

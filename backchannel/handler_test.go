@@ -34,6 +34,7 @@ func TestNewRefusesIncompleteConfig(t *testing.T) {
 		{name: "no store", edit: func(c *backchannel.Config) { c.Store = nil }, msg: "Config.Store is required"},
 		{name: "negative MaxAge", edit: func(c *backchannel.Config) { c.MaxAge = -time.Second }, msg: "MaxAge is negative"},
 		{name: "negative MaxBodyBytes", edit: func(c *backchannel.Config) { c.MaxBodyBytes = -1 }, msg: "MaxBodyBytes is negative"},
+		{name: "negative StoreTimeout", edit: func(c *backchannel.Config) { c.StoreTimeout = -1 }, msg: "StoreTimeout is negative"},
 		{name: "alg none", edit: func(c *backchannel.Config) { c.Algorithms = []string{"none"} }, msg: `"none" is never accepted`},
 		{name: "HMAC mixed with RS256", edit: func(c *backchannel.Config) { c.Algorithms = []string{"RS256", "HS256"} }, msg: "mixes HMAC and asymmetric"},
 	}
@@ -285,4 +286,55 @@ func TestUseFailsAfterRevoke(t *testing.T) {
 	entries, _ := f.store.Entries(context.Background())
 	assert.Len(t, entries, 1)
 	assert.Contains(t, f.logs.String(), "jti not recorded")
+}
+
+// ctxStore records the contexts the handler gives the store, and runs
+// onRevoke first.
+type ctxStore struct {
+	*memStore
+	onRevoke            func()
+	revokeErr, useErr   error
+	revokeDL, useDL     time.Time
+	revokeSeen, useSeen bool
+}
+
+func (s *ctxStore) Revoke(ctx context.Context, e revocation.Entry) error {
+	if s.onRevoke != nil {
+		s.onRevoke()
+	}
+	s.revokeErr, s.revokeSeen = ctx.Err(), true
+	s.revokeDL, _ = ctx.Deadline()
+	return s.memStore.Revoke(ctx, e)
+}
+
+func (s *ctxStore) Use(ctx context.Context, issuer, id string, until time.Time) error {
+	s.useErr, s.useSeen = ctx.Err(), true
+	s.useDL, _ = ctx.Deadline()
+	return s.memStore.Use(ctx, issuer, id, until)
+}
+
+// TestStoreCallsOutliveTheRequest: an issuer that hangs up after its
+// token was verified does not interrupt the revocation; the store calls
+// are bounded by StoreTimeout instead.
+func TestStoreCallsOutliveTheRequest(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	store := &ctxStore{memStore: newMemStore(func() time.Time { return t0 }), onRevoke: cancel}
+	f := newFixture(t, func(c *backchannel.Config) {
+		c.Store = store
+		c.StoreTimeout = 3 * time.Second
+	})
+	start := time.Now()
+	_, err := f.h.Logout(ctx, f.token(t, nil))
+	require.NoError(t, err)
+	require.Error(t, ctx.Err(), "the test did not cancel the caller's context")
+	require.True(t, store.revokeSeen && store.useSeen)
+	assert.NoError(t, store.revokeErr)
+	assert.NoError(t, store.useErr)
+	for _, dl := range []time.Time{store.revokeDL, store.useDL} {
+		require.False(t, dl.IsZero(), "no deadline on the store call")
+		assert.WithinDuration(t, start.Add(3*time.Second), dl, 2*time.Second)
+	}
+	entries, _ := store.Entries(context.Background())
+	assert.Len(t, entries, 1)
 }
