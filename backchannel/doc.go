@@ -84,13 +84,18 @@
 //     so the answer is 200 and a warning is logged: the only thing lost is
 //     the refusal of a replay, whose effect is the same revocation.
 //
+// Once a token is verified, the two store calls run detached from the
+// request's cancellation, bounded by Config.StoreTimeout: an issuer that
+// stops waiting (Keycloak times its back-channel requests out) does not
+// interrupt a logout its token proved.
+//
 // # Logs
 //
 // One record per request on Config.Logger: Info "backchannel logout" with
 // the kind of revocation, Warn "backchannel logout refused" with a stable
 // reason (the verify reason, or "method", "request", "no_subject",
-// "events", "nonce", "missing_jti", "replayed"), Error when the store
-// failed ("store", with the store's error). Records hold the issuer, the
+// "events", "nonce", "missing_jti", "replayed"), Error for a 503 ("store"
+// or "keys_unavailable", with the store's or key source's error). Records hold the issuer, the
 // remote address and SHA-256 fingerprints of the sid and jti; never the
 // token, nor the sub (which may be an e-mail address).
 package backchannel

@@ -110,8 +110,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if entry.Kind != 0 {
 		attrs = append(attrs, entryAttrs(entry, jti)...)
 	}
-	if o.reason == "store" {
-		// The store's error is ours, not the token's: log it.
+	if o.status >= 500 {
+		// The store's or the key source's error is ours, not the token's:
+		// log it.
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	h.s.log.LogAttrs(r.Context(), level, "backchannel logout refused", attrs...)
