@@ -165,6 +165,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
 		closers:    []func() error{src.Close},
+		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now},
 	}, nil
 }
 

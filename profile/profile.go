@@ -40,6 +40,9 @@ type Profile[C any] struct {
 	issuer string   // the exact iss the verifier requires, "" if none
 	places []string // where Extractors read, for Multi
 
+	// logout is set by the profiles whose issuer sends logout tokens.
+	logout *logoutSource
+
 	ready     []func(context.Context) error
 	closers   []func() error
 	closeOnce sync.Once

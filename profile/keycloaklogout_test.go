@@ -1,0 +1,200 @@
+package profile_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/jwtguard/jwtguard/internal/fakeidp"
+	"github.com/jwtguard/jwtguard/profile"
+	"github.com/jwtguard/jwtguard/revocation"
+)
+
+// logoutStore is a minimal revocation.Store for these tests until the
+// revocation package's stores land: sessions and subjects revoked, jtis
+// used once.
+type logoutStore struct {
+	mu       sync.Mutex
+	sessions map[string]bool
+	subjects map[string]time.Time
+	used     map[string]bool
+}
+
+func newLogoutStore() *logoutStore {
+	return &logoutStore{sessions: map[string]bool{}, subjects: map[string]time.Time{}, used: map[string]bool{}}
+}
+
+func (s *logoutStore) Revoke(_ context.Context, e revocation.Entry) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch e.Kind {
+	case revocation.KindSession:
+		s.sessions[e.Issuer+"\x00"+e.Value] = true
+	case revocation.KindSubject:
+		s.subjects[e.Issuer+"\x00"+e.Value] = e.Before
+	default:
+		return revocation.ErrInvalidEntry
+	}
+	return nil
+}
+
+func (s *logoutStore) Check(t *revocation.Token) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sessions[t.Issuer+"\x00"+t.SessionID] {
+		return revocation.ErrRevoked
+	}
+	if before, ok := s.subjects[t.Issuer+"\x00"+t.Subject]; ok && !t.IssuedAt.After(before) {
+		return revocation.ErrRevoked
+	}
+	return nil
+}
+
+func (s *logoutStore) Use(_ context.Context, issuer, id string, _ time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.used[issuer+"\x00"+id] {
+		return revocation.ErrReplayed
+	}
+	s.used[issuer+"\x00"+id] = true
+	return nil
+}
+
+func (s *logoutStore) Release(_ context.Context, issuer, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.used, issuer+"\x00"+id)
+	return nil
+}
+
+func (s *logoutStore) Entries(context.Context) ([]revocation.Entry, error) { return nil, nil }
+func (s *logoutStore) Status() revocation.Status                           { return revocation.Status{InSync: true} }
+func (s *logoutStore) Close() error                                        { return nil }
+
+// postLogout sends a logout token to h and returns the status and body.
+func postLogout(h http.Handler, token string) (int, string) {
+	req := httptest.NewRequest(http.MethodPost, "/backchannel-logout", strings.NewReader(url.Values{"logout_token": {token}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.String()
+}
+
+func TestKeycloakBackchannelLogout(t *testing.T) {
+	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
+	p := newKeycloak(t, realm, nil)
+	store := newLogoutStore()
+	quietLog := slog.New(slog.DiscardHandler)
+
+	h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: quietLog})
+	require.NoError(t, err)
+
+	t.Run("Keycloak 25+ logout token revokes the session", func(t *testing.T) {
+		access := realm.AccessClaims()
+		session := access["sid"].(string)
+		status, body := postLogout(h, realm.TypedLogoutToken(fakeidp.Claims{"sid": session}))
+		require.Equal(t, http.StatusOK, status, body)
+		assert.ErrorIs(t, store.Check(&revocation.Token{Issuer: realm.Issuer, SessionID: session}), revocation.ErrRevoked)
+	})
+
+	t.Run("replay refused", func(t *testing.T) {
+		token := realm.TypedLogoutToken(nil)
+		status, _ := postLogout(h, token)
+		require.Equal(t, http.StatusOK, status)
+		status, body := postLogout(h, token)
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body, "already used")
+	})
+
+	t.Run("Keycloak before 25 refused by default", func(t *testing.T) {
+		status, body := postLogout(h, realm.LogoutToken(nil))
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body, "typ header must be logout+jwt")
+	})
+
+	t.Run("Keycloak before 25 with the option", func(t *testing.T) {
+		loose, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: quietLog, InsecureAllowUntypedLogoutTokens: true})
+		require.NoError(t, err)
+		status, body := postLogout(loose, realm.LogoutToken(nil))
+		assert.Equal(t, http.StatusOK, status, body)
+	})
+
+	t.Run("logout token for another client", func(t *testing.T) {
+		status, body := postLogout(h, realm.TypedLogoutToken(fakeidp.Claims{"aud": "account"}))
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body, "aud does not name this client")
+	})
+
+	t.Run("an access token is no logout token", func(t *testing.T) {
+		status, body := postLogout(h, realm.Sign(realm.AccessClaims()))
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body, "typ header")
+	})
+}
+
+// TestKeycloakBackchannelLogoutUsesTheProfile: the receiver takes the
+// profile's algorithms and clock.
+func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
+	t.Run("algorithms", func(t *testing.T) {
+		realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
+		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Algorithms = []string{"PS256"} })
+		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(), Logger: slog.New(slog.DiscardHandler)})
+		require.NoError(t, err)
+		status, body := postLogout(h, realm.TypedLogoutToken(nil))
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body, "signature algorithm not accepted")
+	})
+	t.Run("clock", func(t *testing.T) {
+		realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
+		late := func() time.Time { return time.Now().Add(time.Hour) }
+		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Now = late })
+		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(), Logger: slog.New(slog.DiscardHandler)})
+		require.NoError(t, err)
+		status, body := postLogout(h, realm.TypedLogoutToken(fakeidp.Claims{"exp": nil}))
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Contains(t, body, "too old")
+	})
+}
+
+func TestBackchannelLogoutConfigErrors(t *testing.T) {
+	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
+	kc := newKeycloak(t, realm, nil)
+	erply := newErply(t, fakeidp.NewErply(t, fakeidp.ErplyOptions{}), nil)
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{name: "no client id", call: func() error {
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{Store: newLogoutStore()})
+			return err
+		}},
+		{name: "no store", call: func() error {
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID})
+			return err
+		}},
+		{name: "negative MaxAge", call: func() error {
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(), MaxAge: -1})
+			return err
+		}},
+		{name: "not a Keycloak profile", call: func() error {
+			_, err := erply.BackchannelLogout(profile.BackchannelConfig{ClientID: "x", Store: newLogoutStore()})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			require.Error(t, err)
+			assert.ErrorIs(t, err, profile.ErrConfig)
+		})
+	}
+}
