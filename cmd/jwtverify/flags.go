@@ -30,7 +30,7 @@ type options struct {
 }
 
 // asymmetricAlgs is the default of -alg without -secret-file.
-var asymmetricAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+var asymmetricAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"}
 
 // hmacAlgs is the default of -alg with -secret-file.
 var hmacAlgs = []string{"HS256", "HS384", "HS512"}
