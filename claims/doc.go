@@ -8,8 +8,13 @@
 //     iat, auth_time); its zero value means the claim is absent.
 //   - Audience is the aud claim: a JSON string or an array of strings,
 //     nothing else.
-//   - Scopes is a list of scopes or permissions sent as a space- or
-//     comma-delimited string or as an array of strings.
+//   - Scopes is the scope claim: a space-delimited string (RFC 6749,
+//     section 3.3, where a comma is part of a scope name) or an array of
+//     strings.
+//   - CommaScopes is the scope claim of an issuer that documents
+//     comma-separated scopes (Ansira), and Erply's permissions: a string
+//     split on commas and spaces, or an array of strings. Only a claims
+//     type written for such an issuer uses it.
 //   - Code is an identifier sent as a JSON string or integer (Erply's
 //     account, its client code).
 //
@@ -47,6 +52,6 @@
 // encoding/json alone would substitute U+FFFD.
 //
 // Errors from the custom unmarshalers wrap ErrInvalidNumericDate,
-// ErrInvalidAudience or ErrInvalidScopes, so errors.Is names the claim type
-// that failed.
+// ErrInvalidAudience or ErrInvalidScopes (Scopes and CommaScopes), so
+// errors.Is names the claim type that failed.
 package claims

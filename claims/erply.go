@@ -25,10 +25,11 @@ type Erply struct {
 	// Username is the user's name, from the assumed claim username.
 	Username string `json:"username,omitempty"`
 	// Permissions are the user's permissions, from the assumed claim
-	// permissions. Since their shape is not documented either, it accepts
-	// everything Scopes does: an array of strings, or a comma- or
-	// space-delimited string.
-	Permissions Scopes `json:"permissions,omitempty"`
+	// permissions. It is not an OAuth scope claim, and its shape is not
+	// documented either, so it accepts an array of strings or a string
+	// separated by commas or spaces (CommaScopes): Erply permission names
+	// are identifiers that hold neither.
+	Permissions CommaScopes `json:"permissions,omitempty"`
 
 	// Extra holds every claim not named above, as decoded into an any. It
 	// is filled by github.com/go-json-experiment/json only.

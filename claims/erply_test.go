@@ -16,24 +16,24 @@ func TestErplyDecode(t *testing.T) {
 	tests := []struct {
 		name  string
 		in    string
-		perms claims.Scopes
+		perms claims.CommaScopes
 		extra map[string]any // what v2 puts in Extra
 	}{
 		{
 			name:  "permissions as array",
 			in:    `{"exp":1700003600,"clientCode":"123456","username":"jdoe","permissions":["products_read","sales_write"],"sessionKey":"k1"}`,
-			perms: claims.Scopes{"products_read", "sales_write"},
+			perms: claims.CommaScopes{"products_read", "sales_write"},
 			extra: map[string]any{"sessionKey": "k1"},
 		},
 		{
 			name:  "permissions as comma string",
 			in:    `{"exp":1700003600,"clientCode":"123456","username":"jdoe","permissions":"products_read, sales_write"}`,
-			perms: claims.Scopes{"products_read", "sales_write"},
+			perms: claims.CommaScopes{"products_read", "sales_write"},
 		},
 		{
 			name:  "permissions as space string",
 			in:    `{"exp":1700003600,"clientCode":"123456","username":"jdoe","permissions":"products_read sales_write","employeeID":7}`,
-			perms: claims.Scopes{"products_read", "sales_write"},
+			perms: claims.CommaScopes{"products_read", "sales_write"},
 			extra: map[string]any{"employeeID": 7.0},
 		},
 	}
@@ -74,14 +74,14 @@ func TestErplyMarshalV2(t *testing.T) {
 	e := claims.Erply{
 		Registered:  claims.Registered{ExpiresAt: claims.NewNumericDate(time.Unix(1700003600, 0))},
 		ClientCode:  "123456",
-		Permissions: claims.Scopes{"a", "b"},
+		Permissions: claims.CommaScopes{"a", "b"},
 		Extra:       map[string]any{"sessionKey": "k1"},
 	}
 	out, err := jsonv2.Marshal(&e)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"exp":1700003600,"clientCode":"123456","permissions":"a b","sessionKey":"k1"}`, string(out))
+	assert.JSONEq(t, `{"exp":1700003600,"clientCode":"123456","permissions":"a,b","sessionKey":"k1"}`, string(out))
 
 	out, err = json.Marshal(&e)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"exp":1700003600,"clientCode":"123456","permissions":"a b","Extra":{"sessionKey":"k1"}}`, string(out), "v1 nests Extra")
+	assert.JSONEq(t, `{"exp":1700003600,"clientCode":"123456","permissions":"a,b","Extra":{"sessionKey":"k1"}}`, string(out), "v1 nests Extra")
 }

@@ -15,20 +15,43 @@ func ExampleScopes() {
 		Scope claims.Scopes `json:"scope"`
 	}
 	for _, payload := range []string{
-		`{"scope":"profile email"}`,             // RFC 6749, Keycloak
-		`{"scope":"orders:read, orders:write"}`, // Ansira
+		`{"scope":"profile email"}`,                    // RFC 6749, Keycloak
+		`{"scope":"openid profile tenant:acme,admin"}`, // a comma is part of a name
 		`{"scope":["profile","orders:read"]}`,
 	} {
 		if err := json.Unmarshal([]byte(payload), &tok); err != nil {
 			fmt.Println(err)
 			continue
 		}
-		fmt.Printf("%q has profile: %v\n", []string(tok.Scope), tok.Scope.Has("profile"))
+		fmt.Printf("%q has admin: %v\n", []string(tok.Scope), tok.Scope.Has("admin"))
 	}
 	// Output:
-	// ["profile" "email"] has profile: true
-	// ["orders:read" "orders:write"] has profile: false
-	// ["profile" "orders:read"] has profile: true
+	// ["profile" "email"] has admin: false
+	// ["openid" "profile" "tenant:acme,admin"] has admin: false
+	// ["profile" "orders:read"] has admin: false
+}
+
+func ExampleCommaScopes() {
+	// Only the claims type of an issuer that documents comma-separated
+	// scopes (Ansira) reads them with CommaScopes.
+	var tok struct {
+		Scope claims.CommaScopes `json:"scope"`
+	}
+	for _, payload := range []string{
+		`{"scope":"campaigns:read,assets:read"}`,
+		`{"scope":"campaigns:read, assets:read"}`,
+		`{"scope":["campaigns:read","assets:read"]}`,
+	} {
+		if err := json.Unmarshal([]byte(payload), &tok); err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Printf("%q has assets:read: %v\n", []string(tok.Scope), tok.Scope.Has("assets:read"))
+	}
+	// Output:
+	// ["campaigns:read" "assets:read"] has assets:read: true
+	// ["campaigns:read" "assets:read"] has assets:read: true
+	// ["campaigns:read" "assets:read"] has assets:read: true
 }
 
 func ExampleScopes_HasAll() {

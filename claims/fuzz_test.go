@@ -116,61 +116,86 @@ func FuzzAudience(f *testing.F) {
 	})
 }
 
-// refScopes splits s by the rule documented on Scopes, written
-// independently of the implementation.
-func refScopes(s string) []string {
-	var out []string
-	if strings.Contains(s, ",") {
-		for _, e := range strings.Split(s, ",") {
-			if e = strings.Trim(e, " \t\r\n"); e != "" {
-				out = append(out, e)
-			}
-		}
-		return out
+// refScopes splits s by the rule documented on Scopes (spaces only), or on
+// CommaScopes (commas and spaces) when comma is set, written independently
+// of the implementation.
+func refScopes(s string, comma bool) []string {
+	return strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\r' || r == '\n' || comma && r == ','
+	})
+}
+
+var scopesSeeds = []string{
+	`"profile email"`, `"a b  c"`, `"a,b"`, `"a, b"`, `" a , ,b,"`, `"a, b c"`,
+	`"openid profile tenant:acme,admin"`, `""`, `["a","","b"]`, `["a b"]`,
+	`["a,b"]`, `null`, `42`, `{"a":1}`, `["a",2]`, `"\tx\ny"`, `[]`, `",,"`,
+}
+
+// fuzzScopes checks a scope list decoder against v2 and refScopes; sep is
+// what marshaling joins entries with.
+func fuzzScopes[S ~[]string](t *testing.T, data []byte, comma bool, sep string,
+	unmarshal func(*S, []byte) error, marshal func(S) ([]byte, error)) {
+	var s S
+	err := unmarshal(&s, data)
+
+	var ref any
+	refErr := jsonv2.Unmarshal(data, &ref)
+	list, isString, shapeOK := refStrings(ref)
+	if refErr != nil || !shapeOK {
+		require.ErrorIs(t, err, claims.ErrInvalidScopes, "accepted %q (v2: %v, %#v)", data, refErr, ref)
+		return
 	}
-	return slices.DeleteFunc(strings.FieldsFunc(s, func(r rune) bool {
-		return r == ' ' || r == '\t' || r == '\r' || r == '\n'
-	}), func(e string) bool { return e == "" })
+	require.NoError(t, err, "rejected %q, which v2 reads as %#v", data, ref)
+	var want []string
+	if isString {
+		want = refScopes(list[0], comma)
+	} else {
+		want = slices.DeleteFunc(list, func(e string) bool { return e == "" })
+	}
+	if len(want) == 0 {
+		want = nil
+	}
+	require.Equal(t, S(want), s, "decoding %q", data)
+	if isString && !comma {
+		for _, e := range s {
+			require.False(t, strings.ContainsAny(e, " \t\r\n"), "entry %q of %q holds a space", e, data)
+		}
+	}
+
+	out, err := marshal(s)
+	require.NoError(t, err)
+	var back S
+	require.NoError(t, jsonv2.Unmarshal(out, &back), "re-decoding %q", out)
+	splitters := " \t\r\n"
+	if comma {
+		splitters += ","
+	}
+	if !slices.ContainsFunc(s, func(e string) bool { return strings.ContainsAny(e, splitters) }) {
+		require.Equal(t, s, back, "round trip of %q via %q", data, out)
+		var joined string
+		require.NoError(t, jsonv2.Unmarshal(out, &joined))
+		require.Equal(t, strings.Join(s, sep), joined, "marshaling %q", data)
+	}
 }
 
 func FuzzScopes(f *testing.F) {
-	for _, seed := range []string{
-		`"profile email"`, `"a b  c"`, `"a,b"`, `"a, b"`, `" a , ,b,"`, `"a, b c"`,
-		`""`, `["a","","b"]`, `["a b"]`, `null`, `42`, `{"a":1}`, `["a",2]`,
-		`"\tx\ny"`, `[]`,
-	} {
+	for _, seed := range scopesSeeds {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var s claims.Scopes
-		err := s.UnmarshalJSON(data)
+		fuzzScopes(t, data, false, " ",
+			func(s *claims.Scopes, b []byte) error { return s.UnmarshalJSON(b) },
+			claims.Scopes.MarshalJSON)
+	})
+}
 
-		var ref any
-		refErr := jsonv2.Unmarshal(data, &ref)
-		list, isString, shapeOK := refStrings(ref)
-		if refErr != nil || !shapeOK {
-			require.ErrorIs(t, err, claims.ErrInvalidScopes, "accepted %q (v2: %v, %#v)", data, refErr, ref)
-			return
-		}
-		require.NoError(t, err, "rejected %q, which v2 reads as %#v", data, ref)
-		var want []string
-		if isString {
-			want = refScopes(list[0])
-		} else {
-			want = slices.DeleteFunc(list, func(e string) bool { return e == "" })
-		}
-		if len(want) == 0 {
-			want = nil
-		}
-		require.Equal(t, claims.Scopes(want), s, "decoding %q", data)
-
-		out, err := s.MarshalJSON()
-		require.NoError(t, err)
-		var back claims.Scopes
-		require.NoError(t, jsonv2.Unmarshal(out, &back), "re-decoding %q", out)
-		splittable := slices.ContainsFunc(s, func(e string) bool { return strings.ContainsAny(e, " \t\r\n,") })
-		if !splittable {
-			require.Equal(t, s, back, "round trip of %q via %q", data, out)
-		}
+func FuzzCommaScopes(f *testing.F) {
+	for _, seed := range scopesSeeds {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fuzzScopes(t, data, true, ",",
+			func(s *claims.CommaScopes, b []byte) error { return s.UnmarshalJSON(b) },
+			claims.CommaScopes.MarshalJSON)
 	})
 }

@@ -271,3 +271,31 @@ func TestKeycloakEmptyMarshal(t *testing.T) {
 		}
 	}
 }
+
+// TestKeycloakScopeSpaceDelimited is the regression test for a comma in a
+// scope name: RFC 6749 section 3.3 makes scope space-delimited, so
+// "tenant:acme,admin" is one scope, and neither "admin" nor "tenant:acme"
+// is granted, while "openid" still is.
+func TestKeycloakScopeSpaceDelimited(t *testing.T) {
+	const payload = `{"sub":"alice","scope":"openid profile tenant:acme,admin"}`
+	tests := []struct {
+		name  string
+		scope string
+		want  bool
+	}{
+		{name: "first scope", scope: "openid", want: true},
+		{name: "second scope", scope: "profile", want: true},
+		{name: "scope with a comma", scope: "tenant:acme,admin", want: true},
+		{name: "after the comma", scope: "admin"},
+		{name: "before the comma", scope: "tenant:acme"},
+	}
+	for _, c := range codecs {
+		var k claims.Keycloak
+		require.NoError(t, c.unmarshal([]byte(payload), &k))
+		for _, tt := range tests {
+			t.Run(c.name+"/"+tt.name, func(t *testing.T) {
+				assert.Equal(t, tt.want, k.HasScope(tt.scope))
+			})
+		}
+	}
+}

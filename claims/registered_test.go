@@ -82,7 +82,7 @@ type partnerClaims struct {
 }
 
 func TestCarrierEmbedding(t *testing.T) {
-	const in = `{"iss":"https://partner.example","exp":1700003600,"partner":"p1","scope":"a,b"}`
+	const in = `{"iss":"https://partner.example","exp":1700003600,"partner":"p1","scope":"a b"}`
 	for _, c := range codecs {
 		t.Run(c.name, func(t *testing.T) {
 			v := new(partnerClaims)

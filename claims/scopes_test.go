@@ -19,11 +19,11 @@ func TestScopesUnmarshalAccepts(t *testing.T) {
 		{name: "repeated spaces", in: `"a b  c"`, want: claims.Scopes{"a", "b", "c"}},
 		{name: "tabs and newlines", in: `" a\tb\r\nc "`, want: claims.Scopes{"a", "b", "c"}},
 		{name: "single", in: `"openid"`, want: claims.Scopes{"openid"}},
-		{name: "comma delimited", in: `"a,b"`, want: claims.Scopes{"a", "b"}},
-		{name: "comma and space", in: `"a, b"`, want: claims.Scopes{"a", "b"}},
-		{name: "empty comma entries dropped", in: `" a , ,b,"`, want: claims.Scopes{"a", "b"}},
-		{name: "comma wins over spaces", in: `"a, b c"`, want: claims.Scopes{"a", "b c"}},
-		{name: "only commas", in: `",,"`, want: nil},
+		{name: "comma is part of a scope", in: `"a,b"`, want: claims.Scopes{"a,b"}},
+		{name: "comma and space", in: `"a, b"`, want: claims.Scopes{"a,", "b"}},
+		{name: "comma inside a space-delimited list", in: `"openid profile tenant:acme,admin"`, want: claims.Scopes{"openid", "profile", "tenant:acme,admin"}},
+		{name: "spaces around commas", in: `" a , ,b,"`, want: claims.Scopes{"a", ",", ",b,"}},
+		{name: "only commas", in: `",,"`, want: claims.Scopes{",,"}},
 		{name: "empty string", in: `""`, want: nil},
 		{name: "only spaces", in: `"   "`, want: nil},
 		{name: "colon scopes", in: `"read:orders write:orders"`, want: claims.Scopes{"read:orders", "write:orders"}},
@@ -143,7 +143,7 @@ func TestScopesMarshal(t *testing.T) {
 		{name: "empty", in: claims.Scopes{}, want: `""`, back: nil},
 		{name: "escaped", in: claims.Scopes{`a"b`}, want: `"a\"b"`, back: claims.Scopes{`a"b`}},
 		{name: "entry with a space is split", in: claims.Scopes{"a b"}, want: `"a b"`, back: claims.Scopes{"a", "b"}},
-		{name: "entry with a comma is split", in: claims.Scopes{"a,b", "c"}, want: `"a,b c"`, back: claims.Scopes{"a", "b c"}},
+		{name: "entry with a comma survives", in: claims.Scopes{"a,b", "c"}, want: `"a,b c"`, back: claims.Scopes{"a,b", "c"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -185,5 +185,72 @@ func TestScopesField(t *testing.T) {
 				assert.Equal(t, tt.want, string(got))
 			})
 		}
+	}
+}
+
+func TestCommaScopesUnmarshal(t *testing.T) {
+	tests := []struct {
+		name string
+		in   string
+		want claims.CommaScopes
+	}{
+		{name: "comma delimited", in: `"campaigns:read,assets:read"`, want: claims.CommaScopes{"campaigns:read", "assets:read"}},
+		{name: "comma and space", in: `"a, b"`, want: claims.CommaScopes{"a", "b"}},
+		{name: "space delimited", in: `"a b"`, want: claims.CommaScopes{"a", "b"}},
+		{name: "mixed", in: `"openid profile tenant:acme,admin"`, want: claims.CommaScopes{"openid", "profile", "tenant:acme", "admin"}},
+		{name: "empty entries dropped", in: `" a , ,b,"`, want: claims.CommaScopes{"a", "b"}},
+		{name: "only commas", in: `",,"`, want: nil},
+		{name: "empty string", in: `""`, want: nil},
+		{name: "array elements not split", in: `["a b","c,d"]`, want: claims.CommaScopes{"a b", "c,d"}},
+		{name: "null is absent", in: `null`, want: nil},
+	}
+	for _, c := range codecs {
+		for _, tt := range tests {
+			t.Run(c.name+"/"+tt.name, func(t *testing.T) {
+				s := claims.CommaScopes{"stale"}
+				require.NoError(t, c.unmarshal([]byte(tt.in), &s))
+				assert.Equal(t, tt.want, s)
+			})
+		}
+	}
+	rejects := []struct {
+		name string
+		in   string
+	}{
+		{name: "number", in: `42`},
+		{name: "object", in: `{"scope":"a"}`},
+		{name: "number in array", in: `["a",2]`},
+		{name: "invalid UTF-8", in: "\"a,\xff\""},
+	}
+	for _, tt := range rejects {
+		t.Run("rejects/"+tt.name, func(t *testing.T) {
+			s := claims.CommaScopes{"kept"}
+			require.ErrorIs(t, s.UnmarshalJSON([]byte(tt.in)), claims.ErrInvalidScopes)
+			assert.Equal(t, claims.CommaScopes{"kept"}, s, "unchanged on error")
+		})
+	}
+}
+
+func TestCommaScopesHelpersAndMarshal(t *testing.T) {
+	s := claims.CommaScopes{"campaigns:read", "assets:read"}
+	assert.True(t, s.Has("assets:read"))
+	assert.False(t, s.Has("campaigns:read,assets:read"))
+	assert.True(t, s.HasAll("assets:read", "campaigns:read"))
+	assert.False(t, s.HasAll("assets:read", "admin"))
+	assert.True(t, s.HasAny("admin", "assets:read"))
+	assert.False(t, s.HasAny())
+	assert.Equal(t, "campaigns:read,assets:read", s.String())
+	for _, c := range codecs {
+		t.Run(c.name, func(t *testing.T) {
+			b, err := c.marshal(s)
+			require.NoError(t, err)
+			assert.Equal(t, `"campaigns:read,assets:read"`, string(b))
+			var back claims.CommaScopes
+			require.NoError(t, c.unmarshal(b, &back))
+			assert.Equal(t, s, back)
+			b, err = c.marshal(claims.CommaScopes(nil))
+			require.NoError(t, err)
+			assert.Equal(t, `""`, string(b))
+		})
 	}
 }

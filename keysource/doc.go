@@ -31,7 +31,9 @@
 // fingerprint; EC keys off P-256, P-384 and P-521
 // or whose point is not on the curve; Ed25519 keys of small order; HMAC
 // secrets shorter than the hash;
-// and a key whose own "alg" does not fit it. A refused key is reported as a
+// and a key whose own "alg" does not fit it or is not supported ("Ed448" says
+// why: Go has no Ed448). A key whose "alg" is "Ed25519" (RFC 9864) or
+// "EdDSA" verifies tokens of either name (Key.Fits). A refused key is reported as a
 // *KeyError that names the key and the rule (errors.Is(err, ErrInvalidKey)).
 // A Set never mixes HMAC secrets with public keys (ErrMixedKeys) and never
 // holds two keys with one kid (ErrDuplicateKID). A token without kid is

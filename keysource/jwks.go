@@ -183,6 +183,9 @@ func parseJWK(index int, data []byte) (*Key, error) {
 	}
 	if raw.Alg != "" {
 		if _, ok := jose.ParseAlg(raw.Alg); !ok {
+			if why := jose.UnsupportedReason(raw.Alg); why != "" {
+				return nil, fail(ruleAlg, "\"alg\" %q is not supported: %s", raw.Alg, why)
+			}
 			return nil, fail(ruleAlg, "\"alg\" %q is not a supported JWS signature algorithm", raw.Alg)
 		}
 	}

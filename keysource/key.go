@@ -83,6 +83,9 @@ func NewKey(kid, alg string, pub any) (*Key, error) {
 	if alg != "" {
 		a, ok := jose.ParseAlg(alg)
 		if !ok {
+			if why := jose.UnsupportedReason(alg); why != "" {
+				return nil, keyErr(kid, "alg", "algorithm %q is not supported: %s", alg, why)
+			}
 			return nil, keyErr(kid, "alg", "algorithm %q is not a supported JWS signature algorithm", alg)
 		}
 		k.alg = a
@@ -277,9 +280,13 @@ func (k *Key) Material() any { return k.pub }
 
 // Fits reports whether the key may verify a token whose header names alg: the
 // key's type fits the algorithm and, when the key carries its own alg, the two
-// are the same.
+// name the same operation. That is the same name, except that EdDSA and
+// Ed25519 (RFC 9864's fully specified name for EdDSA over Ed25519) stand for
+// each other on an Ed25519 key: a key whose "alg" is EdDSA verifies a token
+// whose "alg" is Ed25519, and the other way round. Whether a name is accepted
+// at all is the verifier's allow-list's decision.
 func (k *Key) Fits(alg jose.Alg) bool {
-	if k.alg != jose.AlgUnknown && k.alg != alg {
+	if k.alg != jose.AlgUnknown && !k.alg.SameOperation(alg) {
 		return false
 	}
 	return alg.Fits(k.pub)

@@ -68,24 +68,13 @@ func roleFunc[C any](configured func(*C, string, string) bool) func(*C, string, 
 }
 
 // mapHasScope reads the "scope" claim of untyped claims as claims.Scopes
-// decodes it: a string split on commas when it holds one, else on spaces,
-// or an array of strings.
+// decodes it: a string split on spaces only (RFC 6749 section 3.3: a comma
+// is part of a scope name), or an array of strings.
 func mapHasScope(m claims.Map, want string) bool {
 	switch v := m["scope"].(type) {
 	case string:
-		sep := " "
-		if strings.IndexByte(v, ',') >= 0 {
-			sep = ","
-		} else {
-			v = strings.Map(func(r rune) rune {
-				if r == '\t' || r == '\n' || r == '\r' {
-					return ' '
-				}
-				return r
-			}, v)
-		}
-		for e := range strings.SplitSeq(v, sep) {
-			if strings.Trim(e, " \t\r\n") == want {
+		for e := range strings.FieldsFuncSeq(v, isScopeSpace) {
+			if e == want {
 				return true
 			}
 		}
@@ -123,4 +112,10 @@ func mapHasRole(m claims.Map, client, want string) bool {
 		}
 	}
 	return false
+}
+
+// isScopeSpace reports whether r separates scopes: the JSON whitespace
+// characters claims.Scopes splits on.
+func isScopeSpace(r rune) bool {
+	return r == ' ' || r == '\t' || r == '\n' || r == '\r'
 }

@@ -36,7 +36,9 @@
 // middlewares of their own, placed on the routes that need them. They work
 // with claims.Keycloak and claims.Map as they are, with any claims type
 // that implements ScopeChecker, RealmRoleChecker or ClientRoleChecker, and
-// with any other through Config.HasScope and Config.HasRole.
+// with any other through Config.HasScope and Config.HasRole. The scope
+// claim of claims.Keycloak and claims.Map is space-delimited (RFC 6749
+// section 3.3): a comma is part of a scope name, never a separator.
 //
 // The middleware never logs a token, the query string or claims.
 package middleware

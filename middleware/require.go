@@ -12,7 +12,8 @@ import (
 // with error="insufficient_scope" and scope="<scopes>". It must sit behind
 // a Middleware (a request it authenticated anonymously gets 401, one no
 // Middleware saw gets 500). Scopes are read through Config.HasScope (or its
-// default: ScopeChecker, claims.Keycloak, claims.Map). RequireScopes panics
+// default: ScopeChecker, claims.Keycloak, claims.Map, whose scope claim is
+// space-delimited: a comma is part of a scope name). RequireScopes panics
 // when no scope is given or a scope is not an RFC 6749 scope-token.
 func RequireScopes(scopes ...string) func(http.Handler) http.Handler {
 	checkScopes("RequireScopes", scopes)

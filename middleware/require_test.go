@@ -2,6 +2,7 @@ package middleware_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -68,7 +69,7 @@ func TestRequireOtherClaimsTypes(t *testing.T) {
 	}
 	mapClaims := claims.Map{
 		"sub":             "bob",
-		"scope":           "a,b , c",
+		"scope":           "a,b  c\td",
 		"realm_access":    map[string]any{"roles": []any{"admin"}},
 		"resource_access": map[string]any{"shop": map[string]any{"roles": []any{"seller"}}},
 	}
@@ -96,8 +97,10 @@ func TestRequireOtherClaimsTypes(t *testing.T) {
 		h      http.Handler
 		status int
 	}{
-		{name: "map comma scopes", h: mapAuth.Handler(middleware.RequireScopes("b", "c")(ok200)), status: 200},
-		{name: "map scope missing", h: mapAuth.Handler(middleware.RequireScopes("d")(ok200)), status: 403},
+		{name: "map space scopes", h: mapAuth.Handler(middleware.RequireScopes("c", "d")(ok200)), status: 200},
+		{name: "map comma inside a scope", h: mapAuth.Handler(middleware.RequireScopes("a,b")(ok200)), status: 200},
+		{name: "map comma does not separate", h: mapAuth.Handler(middleware.RequireAnyScope("a", "b")(ok200)), status: 403},
+		{name: "map scope missing", h: mapAuth.Handler(middleware.RequireScopes("e")(ok200)), status: 403},
 		{name: "map realm role", h: mapAuth.Handler(middleware.RequireRoles("admin")(ok200)), status: 200},
 		{name: "map client role", h: mapAuth.Handler(middleware.RequireClientRoles("shop", "seller")(ok200)), status: 200},
 		{name: "map client role missing", h: mapAuth.Handler(middleware.RequireClientRoles("shop", "admin")(ok200)), status: 403},
@@ -182,5 +185,51 @@ func TestRequirePanicsOnBadArguments(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { assert.Panics(t, tt.f) })
+	}
+}
+
+// TestRequireScopesSpaceDelimited is the regression test for a comma in a
+// scope name: "openid profile tenant:acme,admin" grants openid, profile and
+// tenant:acme,admin (RFC 6749 section 3.3), never admin, through every
+// claims type RequireScopes reads by default.
+func TestRequireScopesSpaceDelimited(t *testing.T) {
+	const payload = `{"sub":"alice","scope":"openid profile tenant:acme,admin"}`
+	var kc claims.Keycloak
+	var m claims.Map
+	for _, dst := range []any{&kc, &m} {
+		if err := json.Unmarshal([]byte(payload), dst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	kcAuth := mustNew(t, middleware.Config[claims.Keycloak]{
+		Verifier: verifierFunc[claims.Keycloak](func(context.Context, string) (*claims.Keycloak, error) { return &kc, nil }),
+	})
+	mapAuth := mustNew(t, middleware.Config[claims.Map]{
+		Verifier: verifierFunc[claims.Map](func(context.Context, string) (*claims.Map, error) { return &m, nil }),
+	})
+	tests := []struct {
+		name   string
+		check  func(http.Handler) http.Handler
+		status int
+	}{
+		{name: "first scope", check: middleware.RequireScopes("openid"), status: 200},
+		{name: "every scope", check: middleware.RequireScopes("openid", "profile", "tenant:acme,admin"), status: 200},
+		{name: "after the comma", check: middleware.RequireScopes("admin"), status: 403},
+		{name: "before the comma", check: middleware.RequireScopes("tenant:acme"), status: 403},
+		{name: "any of the split parts", check: middleware.RequireAnyScope("admin", "tenant:acme"), status: 403},
+	}
+	for _, a := range []struct {
+		name string
+		auth interface {
+			Handler(http.Handler) http.Handler
+		}
+	}{{"Keycloak", kcAuth}, {"Map", mapAuth}} {
+		for _, tt := range tests {
+			t.Run(a.name+"/"+tt.name, func(t *testing.T) {
+				req := httptest.NewRequest(http.MethodGet, "/", nil)
+				req.Header.Set("Authorization", "Bearer "+goodToken)
+				assert.Equal(t, tt.status, serve(a.auth.Handler(tt.check(ok200)), req).Code)
+			})
+		}
 	}
 }

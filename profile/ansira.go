@@ -68,7 +68,8 @@ type AnsiraConfig struct {
 //   - the server's keys from AnsiraConfig.JWKSURL or AnsiraConfig.PEMURL;
 //   - RS256 (or AnsiraConfig.Algorithms), exp, nbf and iat with leeway,
 //     iss exactly AnsiraConfig.Issuer, aud one of AnsiraConfig.Audiences;
-//   - claims decoded into AnsiraClaims, whose comma-separated scope
+//   - claims decoded into AnsiraClaims, whose comma-separated scope (a
+//     claims.CommaScopes: this profile is where commas separate scopes)
 //     middleware.RequireScopes reads;
 //   - tokens read from "Authorization: Bearer";
 //   - with AnsiraConfig.DocumentedStatuses, StatusByReason answers an

@@ -70,7 +70,7 @@ func TestAnsiraKeySources(t *testing.T) {
 			require.NoError(t, p.Ready(context.Background()))
 			c, err := p.Verifier.Verify(context.Background(), tok)
 			require.NoError(t, err)
-			assert.Equal(t, claims.Scopes{"campaigns:read", "reports:read"}, c.Scope, "split on commas")
+			assert.Equal(t, claims.CommaScopes{"campaigns:read", "reports:read"}, c.Scope, "split on commas")
 			assert.True(t, c.HasScope("reports:read"))
 			assert.False(t, c.HasScope("campaigns:read,reports:read"))
 			assert.Equal(t, fakeidp.DefaultAnsiraClientID, c.ClientID)
@@ -87,14 +87,16 @@ func TestAnsiraScopeShapes(t *testing.T) {
 	tests := []struct {
 		name  string
 		scope any
-		want  claims.Scopes
+		want  claims.CommaScopes
 	}{
-		{name: "comma-separated", scope: "a:read,b:write", want: claims.Scopes{"a:read", "b:write"}},
-		{name: "comma and space", scope: "a:read, b:write", want: claims.Scopes{"a:read", "b:write"}},
-		{name: "one scope", scope: "a:read", want: claims.Scopes{"a:read"}},
-		{name: "space-separated", scope: "a:read b:write", want: claims.Scopes{"a:read", "b:write"}},
-		{name: "array", scope: []string{"a:read", "b:write"}, want: claims.Scopes{"a:read", "b:write"}},
-		{name: "empty entries", scope: ",a:read,,", want: claims.Scopes{"a:read"}},
+		{name: "comma-separated", scope: "a:read,b:write", want: claims.CommaScopes{"a:read", "b:write"}},
+		{name: "comma and space", scope: "a:read, b:write", want: claims.CommaScopes{"a:read", "b:write"}},
+		{name: "one scope", scope: "a:read", want: claims.CommaScopes{"a:read"}},
+		{name: "space-separated", scope: "a:read b:write", want: claims.CommaScopes{"a:read", "b:write"}},
+		{name: "mixed", scope: "a:read,b:write c:read", want: claims.CommaScopes{"a:read", "b:write", "c:read"}},
+		{name: "array", scope: []string{"a:read", "b:write"}, want: claims.CommaScopes{"a:read", "b:write"}},
+		{name: "array elements not split", scope: []string{"a:read,b:write"}, want: claims.CommaScopes{"a:read,b:write"}},
+		{name: "empty entries", scope: ",a:read,,", want: claims.CommaScopes{"a:read"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

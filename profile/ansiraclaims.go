@@ -9,9 +9,12 @@ import "github.com/jwtguard/jwtguard/claims"
 type AnsiraClaims struct {
 	claims.Registered
 
-	// Scope is the scope claim, which Ansira sends as one comma-separated
-	// string ("campaigns:read,assets:read"); claims.Scopes splits it.
-	Scope claims.Scopes `json:"scope,omitempty"`
+	// Scope is the scope claim, which Ansira documents as one
+	// comma-separated string ("campaigns:read,assets:read"). It is a
+	// claims.CommaScopes, so commas separate scopes here, and only here:
+	// every other claims type reads scope as RFC 6749's space-delimited
+	// list (claims.Scopes).
+	Scope claims.CommaScopes `json:"scope,omitempty"`
 	// ClientID is the client_id claim (RFC 9068): the client the token was
 	// issued to, when the server sends it.
 	ClientID string `json:"client_id,omitempty"`

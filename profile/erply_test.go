@@ -42,7 +42,7 @@ func TestErplyAccepts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, claims.Code(fakeidp.DefaultErplyAccount), c.ClientCode)
 	assert.Equal(t, fakeidp.DefaultErplyUsername, c.Username)
-	assert.Equal(t, claims.Scopes{"pos_sale", "pos_refund", "reports_view"}, c.Permissions)
+	assert.Equal(t, claims.CommaScopes{"pos_sale", "pos_refund", "reports_view"}, c.Permissions)
 
 	tok := e.Token(nil)
 	for _, tt := range []struct {
@@ -144,18 +144,18 @@ func TestErplyClaimNames(t *testing.T) {
 		want  claims.Erply // ClientCode, Username, Permissions
 		err   error
 	}{
-		{name: "defaults", want: claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: fakeidp.DefaultErplyUsername, Permissions: claims.Scopes{"pos_sale", "pos_refund", "reports_view"}}},
+		{name: "defaults", want: claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: fakeidp.DefaultErplyUsername, Permissions: claims.CommaScopes{"pos_sale", "pos_refund", "reports_view"}}},
 		{
 			name:  "other names",
 			names: profile.ErplyClaimNames{Account: "accountNumber", Username: "user", Permissions: "perms"},
 			over:  fakeidp.Claims{"accountNumber": fakeidp.DefaultErplyAccount, "clientCode": "999999", "user": "bob", "perms": "a, b"},
-			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "bob", Permissions: claims.Scopes{"a", "b"}},
+			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "bob", Permissions: claims.CommaScopes{"a", "b"}},
 		},
 		{
 			name:  "username from sub, permissions as an array",
 			names: profile.ErplyClaimNames{Username: "sub", Permissions: "rights"},
 			over:  fakeidp.Claims{"sub": "carol", "rights": []string{"x", "y"}},
-			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "carol", Permissions: claims.Scopes{"x", "y"}},
+			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "carol", Permissions: claims.CommaScopes{"x", "y"}},
 		},
 		{
 			name:  "configured claims absent: empty fields, not the default-named ones",
@@ -182,13 +182,13 @@ func TestErplyClaimNames(t *testing.T) {
 		{
 			name: "account as a JSON integer",
 			over: fakeidp.Claims{"clientCode": 104553},
-			want: claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: fakeidp.DefaultErplyUsername, Permissions: claims.Scopes{"pos_sale", "pos_refund", "reports_view"}},
+			want: claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: fakeidp.DefaultErplyUsername, Permissions: claims.CommaScopes{"pos_sale", "pos_refund", "reports_view"}},
 		},
 		{
 			name:  "account of another name as a JSON integer",
 			names: profile.ErplyClaimNames{Account: "acct", Username: "user"},
 			over:  fakeidp.Claims{"acct": 104553, "user": "dan"},
-			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "dan", Permissions: claims.Scopes{"pos_sale", "pos_refund", "reports_view"}},
+			want:  claims.Erply{ClientCode: fakeidp.DefaultErplyAccount, Username: "dan", Permissions: claims.CommaScopes{"pos_sale", "pos_refund", "reports_view"}},
 		},
 		{
 			name:  "permissions of the wrong shape",

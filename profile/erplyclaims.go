@@ -154,13 +154,14 @@ func erplyString(c *claims.Erply, name, own string) (string, error) {
 	return "", fmt.Errorf("claim %q is not a string or an integer", name)
 }
 
-// scopesOf reads a decoded claim the way claims.Scopes decodes it.
-func scopesOf(v any) (claims.Scopes, error) {
+// scopesOf reads a decoded claim the way claims.CommaScopes decodes it, as
+// claims.Erply reads its permissions.
+func scopesOf(v any) (claims.CommaScopes, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	var s claims.Scopes
+	var s claims.CommaScopes
 	if err := s.UnmarshalJSON(b); err != nil {
 		return nil, err
 	}

@@ -11,9 +11,8 @@ type Introspection struct {
 
 	// Active is the active member; always true in claims a Checker returns.
 	Active bool `json:"active"`
-	// Scope is the scope member, a space-delimited list. (claims.Scopes
-	// also splits on commas, so a scope containing a comma, which RFC 6749
-	// allows but nobody uses, is read as two.)
+	// Scope is the scope member, a space-delimited list (RFC 7662
+	// section 2.2, RFC 6749 section 3.3): a comma is part of a scope name.
 	Scope claims.Scopes `json:"scope,omitempty"`
 	// ClientID is the client_id member: the client the token was issued to.
 	ClientID string `json:"client_id,omitempty"`

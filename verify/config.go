@@ -33,9 +33,13 @@ type Config[C any] struct {
 	Keys keysource.Source
 
 	// Algorithms is the allow-list of JWS algorithms, e.g. {"RS256"}.
-	// Required and non-empty; "none" and unknown names are refused by New.
-	// A token's "alg" must be in it and must also fit the key (type, curve,
-	// and the key's own "alg" when it has one).
+	// Required and non-empty; "none" and unknown names are refused by New,
+	// and so is "Ed448" (no Go implementation). A token's "alg" must be in
+	// it, by name, and must also fit the key (type, curve, and the key's own
+	// "alg" when it has one). "Ed25519" (RFC 9864) and "EdDSA" both verify
+	// Ed25519 signatures; list only "Ed25519" to accept only the fully
+	// specified name. A key whose own "alg" is either of the two verifies
+	// tokens of both, since they name the same operation on an Ed25519 key.
 	Algorithms []string
 
 	// Issuers lists the accepted "iss" values, compared exactly. Required
@@ -166,6 +170,9 @@ func (c *Config[C]) settings() (*settings[C], error) {
 		if !ok {
 			if strings.EqualFold(name, "none") {
 				return nil, errors.New(`verify: algorithm "none" is never accepted`)
+			}
+			if why := jose.UnsupportedReason(name); why != "" {
+				return nil, fmt.Errorf("verify: unsupported algorithm %q: %s", name, why)
 			}
 			return nil, fmt.Errorf("verify: unsupported algorithm %q", name)
 		}

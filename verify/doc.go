@@ -12,7 +12,8 @@
 //	c, err := v.Verify(ctx, token)
 //
 // The token's header never chooses trust: "alg" must be in the allow-list
-// and fit the key; "none" is never accepted; "jwk", "jku", "x5u" and "x5c"
+// and fit the key (its type, and its own "alg", which "EdDSA" and RFC 9864's
+// "Ed25519" both satisfy for an Ed25519 key); "none" is never accepted; "jwk", "jku", "x5u" and "x5c"
 // headers are refused, never followed; "crit" and "b64" are refused; JWE and
 // the JSON serialization are refused with their own errors. Header and
 // claims must be strict JSON (no duplicate member names, valid UTF-8).

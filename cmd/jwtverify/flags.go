@@ -30,7 +30,7 @@ type options struct {
 }
 
 // asymmetricAlgs is the default of -alg without -secret-file.
-var asymmetricAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+var asymmetricAlgs = []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519"}
 
 // timeFlag parses -now: RFC 3339 or Unix seconds.
 type timeFlag struct{ t *time.Time }

@@ -15,6 +15,11 @@ import (
 type Alg uint8
 
 // The supported algorithms. AlgUnknown is the zero value and never verifies.
+//
+// EdDSA is the polymorphic name of RFC 8037 (the curve comes from the key)
+// and Ed25519 the fully specified one of RFC 9864, which deprecates EdDSA.
+// Both verify Ed25519 signatures with Ed25519 keys, and nothing else: Ed448
+// has no Go implementation, so neither name ever selects it.
 const (
 	AlgUnknown Alg = iota
 	RS256
@@ -27,6 +32,7 @@ const (
 	ES384
 	ES512
 	EdDSA
+	Ed25519
 	HS256
 	HS384
 	HS512
@@ -45,6 +51,7 @@ var algNames = [algCount]string{
 	ES384:      "ES384",
 	ES512:      "ES512",
 	EdDSA:      "EdDSA",
+	Ed25519:    "Ed25519",
 	HS256:      "HS256",
 	HS384:      "HS384",
 	HS512:      "HS512",
@@ -84,6 +91,8 @@ func ParseAlg(name string) (Alg, bool) {
 		return ES512, true
 	case "EdDSA":
 		return EdDSA, true
+	case "Ed25519":
+		return Ed25519, true
 	case "HS256":
 		return HS256, true
 	case "HS384":
@@ -96,13 +105,40 @@ func ParseAlg(name string) (Alg, bool) {
 
 // AllAlgs lists every supported algorithm, asymmetric ones first.
 func AllAlgs() []Alg {
-	return []Alg{RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, HS256, HS384, HS512}
+	return []Alg{RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384, ES512, EdDSA, Ed25519, HS256, HS384, HS512}
+}
+
+// UnsupportedReason says why a registered JWS algorithm name that ParseAlg
+// refuses cannot be supported, for an error message; it is "" for names
+// without a known reason (unknown or misspelled ones, "none").
+func UnsupportedReason(name string) string {
+	switch name {
+	case "Ed448":
+		return "Ed448 (RFC 9864) has no implementation in Go's standard library, so jwtguard cannot verify it; Ed25519 (or EdDSA) with an Ed25519 key is supported"
+	}
+	return ""
+}
+
+// SameOperation reports whether a key restricted to algorithm a (its own
+// "alg", RFC 7517 section 4.4) may verify a token whose header names b:
+// when they are equal, and when one is EdDSA and the other Ed25519. The
+// latter pair names the same operation once the key is an Ed25519 key: the
+// polymorphic EdDSA takes its curve from the key (RFC 8037), and Ed25519 is
+// the fully specified name of EdDSA over that curve (RFC 9864). Fits must
+// still hold for the key, which keeps every other key type out. Every other
+// pair differs, even where the key type would fit both (PS256 and PS384).
+func (a Alg) SameOperation(b Alg) bool {
+	if a == b {
+		return true
+	}
+	return (a == EdDSA || a == Ed25519) && (b == EdDSA || b == Ed25519)
 }
 
 // Symmetric reports whether a is an HMAC algorithm.
 func (a Alg) Symmetric() bool { return a == HS256 || a == HS384 || a == HS512 }
 
-// Hash returns the digest the algorithm uses (0 for EdDSA and AlgUnknown).
+// Hash returns the digest the algorithm uses (0 for EdDSA, Ed25519 and
+// AlgUnknown).
 func (a Alg) Hash() crypto.Hash {
 	switch a {
 	case RS256, PS256, ES256, HS256:
@@ -130,8 +166,8 @@ func (a Alg) Curve() elliptic.Curve {
 
 // Fits reports whether key, a converted verification key, may verify
 // signatures made with a: RSA keys for RS*/PS*, ECDSA keys on the algorithm's
-// own curve for ES*, Ed25519 keys for EdDSA, and HMAC secrets at least as long
-// as the hash output for HS*.
+// own curve for ES*, Ed25519 keys for EdDSA and Ed25519, and HMAC secrets at
+// least as long as the hash output for HS*.
 func (a Alg) Fits(key any) bool {
 	switch k := key.(type) {
 	case *rsa.PublicKey:
@@ -140,7 +176,7 @@ func (a Alg) Fits(key any) bool {
 		c := a.Curve()
 		return c != nil && k.Curve == c
 	case ed25519.PublicKey:
-		return a == EdDSA && len(k) == ed25519.PublicKeySize
+		return (a == EdDSA || a == Ed25519) && len(k) == ed25519.PublicKeySize
 	case HMACSecret:
 		return a.Symmetric() && len(k) >= a.Hash().Size()
 	}

@@ -271,6 +271,8 @@ func decodeMaterial(raw RawJWK, obj jwkObject) (any, error) {
 		case "Ed25519":
 		case "":
 			return nil, fmt.Errorf("%w: OKP key without \"crv\"", ErrJWKMalformed)
+		case "Ed448":
+			return nil, fmt.Errorf("%w: OKP curve %q: %s", ErrJWKUnsupported, raw.Crv, UnsupportedReason("Ed448"))
 		default:
 			return nil, fmt.Errorf("%w: OKP curve %q (only Ed25519 verifies signatures here)", ErrJWKUnsupported, raw.Crv)
 		}

@@ -77,6 +77,11 @@ func TestParseJWKValid(t *testing.T) {
 			want: jose.RawJWK{KID: "ed", Alg: "EdDSA", Kty: "OKP", Crv: "Ed25519", Public: ed.Public()},
 		},
 		{
+			name: "Ed25519, fully specified alg (RFC 9864)",
+			data: jwkJSON(t, testkeys.JWK(t, "ed", "Ed25519", ed), nil),
+			want: jose.RawJWK{KID: "ed", Alg: "Ed25519", Kty: "OKP", Crv: "Ed25519", Public: ed.Public()},
+		},
+		{
 			name: "oct",
 			data: jwkJSON(t, testkeys.JWK(t, "h", "HS512", secret), nil),
 			want: jose.RawJWK{KID: "h", Alg: "HS512", Kty: "oct", Public: jose.HMACSecret(secret)},
@@ -161,6 +166,7 @@ func TestParseJWKUnsupported(t *testing.T) {
 		kty  string
 	}{
 		{"Ed448", `{"kty":"OKP","crv":"Ed448","x":"` + b64.EncodeToString(make([]byte, 57)) + `","kid":"k"}`, "OKP"},
+		{"Ed448 with alg Ed448", `{"kty":"OKP","crv":"Ed448","alg":"Ed448","x":"` + b64.EncodeToString(make([]byte, 57)) + `","kid":"k"}`, "OKP"},
 		{"X25519", `{"kty":"OKP","crv":"X25519","x":"` + x + `"}`, "OKP"},
 		{"X448", `{"kty":"OKP","crv":"X448","x":"` + x + `"}`, "OKP"},
 		{"AKP ML-DSA", `{"kty":"AKP","alg":"ML-DSA-65","pub":"AAAA"}`, "AKP"},
@@ -173,6 +179,9 @@ func TestParseJWKUnsupported(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := jose.ParseJWK([]byte(tt.data))
 			require.ErrorIs(t, err, jose.ErrJWKUnsupported)
+			if strings.HasPrefix(tt.name, "Ed448") {
+				assert.ErrorContains(t, err, "no implementation in Go", "the error says why")
+			}
 			assert.Equal(t, tt.kty, got.Kty, "members come back with the error")
 			assert.Nil(t, got.Public)
 		})

@@ -37,7 +37,7 @@ func VerifySignature(alg Alg, key any, signingInput string, sig []byte) error {
 		return ErrKeyMismatch
 	}
 	switch alg {
-	case EdDSA:
+	case EdDSA, Ed25519:
 		if len(sig) != ed25519.SignatureSize || !ed25519.Verify(key.(ed25519.PublicKey), in, sig) {
 			return ErrSignature
 		}

@@ -38,7 +38,8 @@ var b64 = base64.RawURLEncoding
 //     key's curve (RFC 7518 section 3.4); key is a crypto.Signer with an
 //     ECDSA public key. The curve is not checked against alg, so that tests
 //     can make tokens whose key does not fit.
-//   - EdDSA: Ed25519; key is an ed25519.PrivateKey or another crypto.Signer.
+//   - EdDSA and Ed25519 (RFC 9864): Ed25519; key is an ed25519.PrivateKey or
+//     another crypto.Signer.
 //   - HS256, HS384, HS512: HMAC; key is a []byte or a type based on []byte.
 //   - none: an empty signature; key is ignored.
 func Sign(t testing.TB, alg string, key any, header map[string]any, payload []byte) string {
@@ -109,7 +110,7 @@ func Signature(alg string, key any, signingInput []byte) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("%s needs a crypto.Signer, not %T", alg, key)
 	}
-	if alg == "EdDSA" {
+	if alg == "EdDSA" || alg == "Ed25519" {
 		return signer.Sign(rand.Reader, signingInput, crypto.Hash(0))
 	}
 	if h == 0 {
