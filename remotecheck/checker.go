@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -47,6 +48,20 @@ type Checker[C any] struct {
 	validates  bool // *C has Validate(context.Context) error
 	cache      *answerCache[C]
 
+	// jwtOnly refuses, before any call, a token that is not a compact JWT
+	// with an exp (NewEPR sets it).
+	jwtOnly bool
+	// precheck, when set, may refuse a jwtOnly token from its unverified
+	// payload before any call, after the exp check (NewEPR's Issuers and
+	// Audiences).
+	precheck func(payload []byte) error
+
+	// slots holds one element per remote check under way (a flight's
+	// goroutine, from its start to its end): at most s.inFlight.
+	slots chan struct{}
+	// queued counts the callers waiting for a slot.
+	queued atomic.Int64
+
 	mu      sync.Mutex
 	flights map[string]*flight[C] // len bounded by s.inFlight
 }
@@ -75,6 +90,7 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 		check:      cfg.Check,
 		validators: append([]func(context.Context, *C) error(nil), cfg.Validators...),
 		flights:    make(map[string]*flight[C]),
+		slots:      make(chan struct{}, s.inFlight),
 	}
 	_, c.carrier = any(new(C)).(claims.Carrier)
 	_, c.validates = any(new(C)).(validator)
@@ -87,19 +103,22 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 // Verify checks token and returns its claims. The error is a *verify.Error
 // (verify.Reason gives its stable reason) wrapping one sentinel:
 //
-//	verify.ErrMalformed       too long, empty, not printable ASCII; a JWT whose payload or exp is broken
+//	verify.ErrMalformed       too long, empty, not printable ASCII; a JWT whose payload or exp is broken;
+//	                          for NewEPR, anything but a compact signed JWT with an exp
 //	verify.ErrExpired         exp (the token's own, unverified, or the answer's) has passed, leeway included
 //	verify.ErrNotYetValid     the answer's nbf is in the future
 //	ErrInactive               the issuer says the token is not active
 //	verify.ErrClaims          the answer's claims do not decode into C, or a validator refused them
-//	ErrCheckUnavailable       the issuer could not be reached after every attempt (matches keysource.ErrUnavailable)
+//	ErrCheckUnavailable       the issuer could not be reached after every attempt, or no check slot
+//	                          freed within Options.QueueTimeout (matches keysource.ErrUnavailable)
 //	ErrBadResponse            the issuer's answer could not be read (matches ErrCheckUnavailable)
 //	context.Canceled, ...     ctx ended first
 //
 // Order of work: the size and shape check; the cache; for a JWT, its
 // unverified exp, which refuses an expired token without a call (it can
 // only refuse, never accept); then the remote check, merged with any check
-// of the same token already under way, retried on transport failures.
+// of the same token already under way, waiting for a free slot when
+// Options.MaxConcurrentChecks are under way, retried on transport failures.
 //
 // Every call returns a new *C, a shallow copy of the answer's claims:
 // setting its fields never reaches the cache, but the slices and maps
@@ -114,12 +133,24 @@ func (c *Checker[C]) Verify(ctx context.Context, token string) (*C, error) {
 			return c.use(ctx, a)
 		}
 	}
-	exp, err := unverifiedExpiry(token)
+	var payload []byte
+	var exp time.Time
+	var err error
+	if c.jwtOnly {
+		payload, exp, err = strictJWT(token)
+	} else {
+		exp, err = unverifiedExpiry(token)
+	}
 	if err != nil {
 		return nil, tokenError(err)
 	}
 	if err := c.checkTimes(exp, time.Time{}); err != nil {
 		return nil, tokenError(err)
+	}
+	if c.precheck != nil && payload != nil {
+		if err := c.precheck(payload); err != nil {
+			return nil, tokenError(err)
+		}
 	}
 	a, err := c.await(ctx, token, exp)
 	if err != nil {

@@ -27,9 +27,18 @@
 // A token that is a JWT has its payload read, unverified, for its exp: a
 // token whose exp has passed (beyond Options.Leeway) is refused with
 // verify.ErrExpired without a call. That is safe because unverified data
-// only ever refuses a token, never accepts one. Then the issuer is asked;
-// concurrent checks of one token are merged into one call, and each waiting
-// caller still leaves when its own ctx ends.
+// only ever refuses a token, never accepts one. NewEPR's Checker goes
+// further: EPR's tokens are JWTs with an exp, so anything else is refused
+// as malformed without a call. Then the issuer is asked; concurrent checks
+// of one token are merged into one call, and each waiting caller still
+// leaves when its own ctx ends.
+//
+// At most Options.MaxConcurrentChecks remote checks are under way at once.
+// A check that finds them all taken waits in line for a free one, for at
+// most Options.QueueTimeout (2 s) and while its caller's ctx lasts, then is
+// refused with ErrCheckUnavailable (503). Tokens that pass the cheap checks
+// but that only the issuer can refuse (random JWTs with a live exp) still
+// cost one call each: limit the rate per client in front of the service.
 //
 // # Cache
 //

@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/go-json-experiment/json"
 
 	"github.com/jwtguard/jwtguard/claims"
-	"github.com/jwtguard/jwtguard/verify"
 )
 
 // ClientAuth names how an introspection request authenticates the
@@ -86,15 +84,14 @@ type IntrospectionConfig struct {
 
 // introspection is the Check of NewIntrospection.
 type introspection struct {
-	endpoint  string
-	post      *poster
-	auth      ClientAuth
-	id        string
-	secret    string
-	bearer    string
-	hint      string
-	issuers   []string
-	audiences []string
+	endpoint string
+	post     *poster
+	auth     ClientAuth
+	id       string
+	secret   string
+	bearer   string
+	hint     string
+	expect   expect
 }
 
 // NewIntrospection returns a Checker that asks an RFC 7662 introspection
@@ -127,15 +124,16 @@ func (cfg *IntrospectionConfig) check() (*introspection, error) {
 		return nil, err
 	}
 	ic := &introspection{
-		endpoint:  u.String(),
-		post:      p,
-		auth:      cfg.AuthMethod,
-		id:        cfg.ClientID,
-		secret:    cfg.ClientSecret,
-		bearer:    cfg.BearerToken,
-		hint:      cfg.TokenTypeHint,
-		issuers:   slices.Clone(cfg.Issuers),
-		audiences: slices.Clone(cfg.Audiences),
+		endpoint: u.String(),
+		post:     p,
+		auth:     cfg.AuthMethod,
+		id:       cfg.ClientID,
+		secret:   cfg.ClientSecret,
+		bearer:   cfg.BearerToken,
+		hint:     cfg.TokenTypeHint,
+	}
+	if ic.expect, err = newExpect("IntrospectionConfig", cfg.Issuers, cfg.Audiences); err != nil {
+		return nil, err
 	}
 	if ic.hint == "" {
 		ic.hint = DefaultTokenTypeHint
@@ -164,11 +162,8 @@ func (cfg *IntrospectionConfig) check() (*introspection, error) {
 	default:
 		return nil, fmt.Errorf("remotecheck: IntrospectionConfig.AuthMethod %q is not supported", ic.auth)
 	}
-	if len(ic.audiences) == 0 && !cfg.InsecureSkipAudienceCheck {
+	if len(ic.expect.audiences) == 0 && !cfg.InsecureSkipAudienceCheck {
 		return nil, errors.New("remotecheck: IntrospectionConfig.Audiences is required (or set InsecureSkipAudienceCheck)")
-	}
-	if slices.Contains(ic.issuers, "") || slices.Contains(ic.audiences, "") {
-		return nil, errors.New("remotecheck: IntrospectionConfig.Issuers or Audiences holds an empty value")
 	}
 	return ic, nil
 }
@@ -217,29 +212,8 @@ func (ic *introspection) Check(ctx context.Context, token string) (Result, error
 	if !*r.Active {
 		return Result{Active: false}, nil
 	}
-	if err := ic.checkIssuerAudience(r.Issuer, r.Audience); err != nil {
+	if err := ic.expect.check(r.Issuer, r.Audience); err != nil {
 		return Result{}, tokenError(err)
 	}
 	return Result{Active: true, Claims: resp.body}, nil
-}
-
-// checkIssuerAudience applies Issuers and Audiences, when configured.
-func (ic *introspection) checkIssuerAudience(iss string, aud claims.Audience) error {
-	if len(ic.issuers) > 0 {
-		if iss == "" {
-			return fmt.Errorf("%w: %q", verify.ErrMissingClaim, "iss")
-		}
-		if !slices.Contains(ic.issuers, iss) {
-			return verify.ErrIssuer
-		}
-	}
-	if len(ic.audiences) > 0 {
-		if len(aud) == 0 {
-			return fmt.Errorf("%w: %q", verify.ErrMissingClaim, "aud")
-		}
-		if !slices.ContainsFunc(aud, func(a string) bool { return slices.Contains(ic.audiences, a) }) {
-			return verify.ErrAudience
-		}
-	}
-	return nil
 }
