@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -160,8 +163,14 @@ func (c *Checker[C]) Verify(ctx context.Context, token string) (*C, error) {
 }
 
 // use turns an answer into Verify's result for one caller: the refusal, or
-// a copy of the claims after the time checks and the validators.
-func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (*C, error) {
+// a copy of the claims after the time checks and the validators. A panic in
+// a validator is the caller's 503 (ErrBadResponse), never the process's.
+func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (_ *C, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = c.panicked(ctx, "claims validation", p)
+		}
+	}()
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -197,27 +206,53 @@ func (c *Checker[C]) checkTimes(exp, nbf time.Time) error {
 
 // decode turns a positive Result into an answer: the claims decoded
 // strictly into a new C, and the exp and nbf that bound it. tokenExp is the
-// token's own exp (zero when unknown); the earlier of the two wins.
-func (c *Checker[C]) decode(token string, res Result, tokenExp time.Time) *answer[C] {
-	a := &answer[C]{token: token, claims: new(C), exp: tokenExp}
+// token's own exp (zero when unknown); the earlier of the two wins. It
+// reports whether the answer may be cached: a verdict on the claims may, a
+// panic in decoding (503, ErrBadResponse) may not.
+func (c *Checker[C]) decode(ctx context.Context, token string, res Result, tokenExp time.Time) (a *answer[C], cacheable bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			a, cacheable = &answer[C]{token: token, err: c.panicked(ctx, "decoding the claims", p)}, false
+		}
+	}()
+	a = &answer[C]{token: token, claims: new(C), exp: tokenExp}
 	if len(res.Claims) == 0 {
-		return a
+		return a, true
 	}
 	if err := json.Unmarshal(res.Claims, a.claims); err != nil {
-		return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}
+		return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}, true
 	}
 	var reg *claims.Registered
 	if c.carrier {
 		reg = any(a.claims).(claims.Carrier).RegisteredClaims()
-	} else {
+	}
+	if reg == nil {
+		// Not a Carrier, or one whose embedded *claims.Registered stayed
+		// nil (no registered claim in the answer).
 		reg = new(claims.Registered)
 		if err := json.Unmarshal(res.Claims, reg); err != nil {
-			return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}
+			return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}, true
 		}
 	}
 	if e := reg.ExpiresAt.Time; !e.IsZero() && (a.exp.IsZero() || e.Before(a.exp)) {
 		a.exp = e
 	}
 	a.nbf = reg.NotBefore.Time
-	return a
+	return a, true
+}
+
+// panicked turns a panic recovered in where into the error of the request
+// (ErrBadResponse: 503, not cached, not retried) and logs it at Error with
+// the stack. The panic's value is logged only when it is the runtime's own
+// (a nil dereference, ...): any other value may hold claims or the token.
+func (c *Checker[C]) panicked(ctx context.Context, where string, p any) *verify.Error {
+	what := fmt.Sprintf("a value of type %T", p)
+	if re, ok := p.(runtime.Error); ok {
+		what = re.Error()
+	}
+	if c.s.logger != nil {
+		c.s.logger.LogAttrs(ctx, slog.LevelError, "remotecheck: panic recovered",
+			slog.String("in", where), slog.String("panic", what), slog.String("stack", string(debug.Stack())))
+	}
+	return &verify.Error{Reason: ReasonBadResponse, Err: fmt.Errorf("%w: panic in %s: %s", ErrBadResponse, where, what)}
 }

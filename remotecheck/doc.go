@@ -67,7 +67,9 @@
 // cannot be read gives ErrBadResponse (reason "check_bad_response", not
 // retried). Both match keysource.ErrUnavailable, which the middleware
 // answers with 503 and Retry-After: an outage of the issuer never logs users
-// out.
+// out. A panic in the check, in decoding the answer into C, in a validator
+// or in a hook is recovered, logged at Error and answered ErrBadResponse
+// (503) for that request: it never reaches the process.
 //
 // # HTTP
 //

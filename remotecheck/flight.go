@@ -98,15 +98,25 @@ func (c *Checker[C]) noSlot() error {
 }
 
 // run takes a check slot, makes the remote check for a flight, caches the
-// answer, reports it (log, OnCheck) and then wakes the callers.
+// answer, reports it (log, OnCheck) and then wakes the callers. A panic on
+// the way (in the check, decoding, a hook) is recovered into a 503 for the
+// callers: nothing else would recover it on this goroutine, and the whole
+// process would die.
 func (c *Checker[C]) run(ctx context.Context, f *flight[C], token string, tokenExp time.Time) {
 	defer f.cancel()
+	var a *answer[C]
+	defer func() {
+		if p := recover(); p != nil {
+			a = &answer[C]{token: token, err: c.panicked(ctx, "the remote check", p)}
+		}
+		c.land(f, token, a)
+	}()
 	if err := c.takeSlot(ctx); err != nil {
-		c.land(f, token, &answer[C]{token: token, err: err})
+		a = &answer[C]{token: token, err: err}
 		return
 	}
 	defer func() { <-c.slots }()
-	c.land(f, token, c.checkToken(ctx, token, tokenExp))
+	a = c.checkToken(ctx, token, tokenExp)
 }
 
 // checkToken makes the remote check of token, caches the answer and reports it.
@@ -124,8 +134,7 @@ func (c *Checker[C]) checkToken(ctx context.Context, token string, tokenExp time
 	} else if !res.Active {
 		a, cacheable = &answer[C]{token: token, err: errInactive}, true
 	} else {
-		a = c.decode(token, res, tokenExp)
-		cacheable = true
+		a, cacheable = c.decode(ctx, token, res, tokenExp)
 	}
 	if cacheable && c.cache != nil && ctx.Err() == nil {
 		ttl := c.s.ttl
@@ -194,12 +203,11 @@ func (c *Checker[C]) ask(ctx context.Context, token string) (Result, int, error)
 }
 
 // checkOnce calls the Check once. A panic in it (a caller's Check or EPR
-// Interpret) becomes ErrBadResponse: it runs on the flight's goroutine,
-// where nothing else would recover it and the whole process would die.
+// Interpret) becomes ErrBadResponse, not retried.
 func (c *Checker[C]) checkOnce(ctx context.Context, token string) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = Result{}, fmt.Errorf("%w: the check panicked: %v", ErrBadResponse, p)
+			res, err = Result{}, c.panicked(ctx, "the Check", p)
 		}
 	}()
 	return c.check.Check(ctx, token)
