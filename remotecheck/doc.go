@@ -61,7 +61,9 @@
 //
 // Every error is a *verify.Error with a stable reason. A token the issuer
 // does not vouch for gives ErrInactive (reason "inactive", HTTP 401 in the
-// middleware). A failure to get an answer (connection errors, timeouts,
+// middleware); one the issuer refuses to check (an introspection 400 with
+// unsupported_token_type or invalid_request) gives ErrCheckRefused (reason
+// "check_refused", 401, logged at Error with the issuer's error code). A failure to get an answer (connection errors, timeouts,
 // 5xx, 429), after Options.Attempts tries Options.RetryPause apart, gives
 // ErrCheckUnavailable (reason "check_unavailable"), and an answer that
 // cannot be read gives ErrBadResponse (reason "check_bad_response", not

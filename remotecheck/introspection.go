@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -92,6 +93,7 @@ type introspection struct {
 	bearer   string
 	hint     string
 	expect   expect
+	logger   *slog.Logger
 }
 
 // NewIntrospection returns a Checker that asks an RFC 7662 introspection
@@ -102,7 +104,10 @@ type introspection struct {
 // "active": true accepts it, the response object decoded into C
 // (Introspection holds the RFC 7662 members), its exp and nbf checked and
 // bounding the cache. 5xx, 429 and transport failures are retried; 401 and
-// 403 mean the server refused our client authentication, ErrBadResponse.
+// 403 mean the server refused our client authentication, ErrBadResponse; a
+// 400 with the OAuth error unsupported_token_type or invalid_request means
+// it will not check this token, ErrCheckRefused (401, logged at Error with
+// the code through Options.Logger), and any other 400 is ErrBadResponse.
 func NewIntrospection[C any](cfg IntrospectionConfig) (*Checker[C], error) {
 	ic, err := cfg.check()
 	if err != nil {
@@ -131,6 +136,7 @@ func (cfg *IntrospectionConfig) check() (*introspection, error) {
 		secret:   cfg.ClientSecret,
 		bearer:   cfg.BearerToken,
 		hint:     cfg.TokenTypeHint,
+		logger:   cfg.Options.Logger,
 	}
 	if ic.expect, err = newExpect("IntrospectionConfig", cfg.Issuers, cfg.Audiences); err != nil {
 		return nil, err
@@ -195,6 +201,8 @@ func (ic *introspection) Check(ctx context.Context, token string) (Result, error
 		return Result{}, fmt.Errorf("%w: introspection answered %d", ErrCheckUnavailable, resp.status)
 	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
 		return Result{}, fmt.Errorf("%w: introspection refused the client authentication (%d)", ErrBadResponse, resp.status)
+	case resp.status == http.StatusBadRequest:
+		return Result{}, ic.badRequest(ctx, resp.body)
 	default:
 		return Result{}, fmt.Errorf("%w: introspection answered %d", ErrBadResponse, resp.status)
 	}
@@ -216,4 +224,41 @@ func (ic *introspection) Check(ctx context.Context, token string) (Result, error
 		return Result{}, tokenError(err)
 	}
 	return Result{Active: true, Claims: resp.body}, nil
+}
+
+// badRequest reads a 400 answer. Its OAuth error unsupported_token_type or
+// invalid_request means "not this token" (oidc-provider sends it for a JWT
+// it will not introspect): ErrCheckRefused, logged at Error with the code.
+// Any other 400 is ErrBadResponse.
+func (ic *introspection) badRequest(ctx context.Context, body []byte) error {
+	var r struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &r) != nil {
+		r.Error = ""
+	}
+	switch r.Error {
+	case "unsupported_token_type", "invalid_request":
+		if ic.logger != nil {
+			ic.logger.LogAttrs(ctx, slog.LevelError, "remotecheck: introspection refused to check the token",
+				slog.Int("status", http.StatusBadRequest), slog.String("error", r.Error))
+		}
+		return fmt.Errorf("%w: introspection answered 400 %s", ErrCheckRefused, r.Error)
+	case "":
+		return fmt.Errorf("%w: introspection answered 400", ErrBadResponse)
+	}
+	return fmt.Errorf("%w: introspection answered 400 %q", ErrBadResponse, oauthErrorCode(r.Error))
+}
+
+// oauthErrorCode cuts an OAuth error code from a server to what RFC 6749
+// allows in one (printable ASCII but the quote and the backslash), at most
+// 64 bytes.
+func oauthErrorCode(s string) string {
+	b := make([]byte, 0, min(len(s), 64))
+	for i := 0; i < len(s) && len(b) < 64; i++ {
+		if c := s[i]; c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }

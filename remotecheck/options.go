@@ -109,8 +109,10 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	// Logger receives a Warn record for each failed attempt and for a check
-	// that gave up, and a Debug record for each remote answer. It never
-	// records the token or the claims. If nil, nothing is logged.
+	// that gave up, a Debug record for each remote answer, and an Error
+	// record for each recovered panic and each token an introspection
+	// endpoint refused to check (ErrCheckRefused). It never records the
+	// token or the claims. If nil, nothing is logged.
 	Logger *slog.Logger
 
 	// OnCheck is called once for every remote check (not for cache hits or
