@@ -65,8 +65,10 @@ type Checker[C any] struct {
 	// queued counts the callers waiting for a slot.
 	queued atomic.Int64
 
-	mu      sync.Mutex
-	flights map[string]*flight[C] // len bounded by s.inFlight
+	mu sync.Mutex
+	// flights holds the checks under way or waiting for a slot, one per
+	// token; each has at least one waiting caller.
+	flights map[string]*flight[C]
 }
 
 type validator interface {
