@@ -48,7 +48,7 @@
 //   - a positive answer for Options.CacheTTL (30 s), never past the
 //     token's exp; so a token logged out or revoked upstream may still be
 //     accepted for up to CacheTTL after its last positive check;
-//   - a negative answer (inactive, claims refused) for
+//   - a negative answer (inactive, check refused, claims refused) for
 //     Options.NegativeCacheTTL (5 s), so a refused token presented again
 //     is refused without a call;
 //   - failures to reach the issuer are never remembered.

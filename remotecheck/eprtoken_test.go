@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,9 +23,9 @@ import (
 // malformed, and a token whose exp has passed as expired, without asking
 // EPR, so garbage never takes a check slot.
 func TestEPRRefusesGarbageWithoutCall(t *testing.T) {
-	calls := 0
+	var calls atomic.Int64
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls++
+		calls.Add(1)
 		_, _ = w.Write([]byte(`{"valid":true}`))
 	}))
 	t.Cleanup(srv.Close)
@@ -59,12 +60,12 @@ func TestEPRRefusesGarbageWithoutCall(t *testing.T) {
 			got, err := chk.Verify(context.Background(), tt.token)
 			requireReason(t, err, tt.want, tt.reason)
 			require.Nil(t, got)
-			require.Zero(t, calls, "EPR is never asked")
+			require.Zero(t, calls.Load(), "EPR is never asked")
 		})
 	}
 	_, err = chk.Verify(context.Background(), jwtWith(fmt.Sprintf(`{"exp":%d}`, exp)))
 	require.NoError(t, err)
-	require.Equal(t, 1, calls, "a well-formed live token is asked about")
+	require.EqualValues(t, 1, calls.Load(), "a well-formed live token is asked about")
 }
 
 // TestEPRIssuersAudiences: the optional Issuers and Audiences are checked on
