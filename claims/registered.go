@@ -43,7 +43,9 @@ func (r *Registered) RegisteredClaims() *Registered { return r }
 // Registered it returns instead of decoding the payload a second time.
 //
 // RegisteredClaims must return a pointer into the value itself, never a
-// copy, so that what the verifier checks is what was decoded.
+// copy, so that what the verifier checks is what was decoded. A struct that
+// embeds *Registered returns nil when the payload held no registered claim;
+// the verifier then checks an empty Registered (no exp, iss or aud).
 type Carrier interface {
 	RegisteredClaims() *Registered
 }

@@ -152,6 +152,7 @@ var details = map[string]string{
 	verify.ReasonRevocationUnavailable: "Whether the access token was revoked cannot be checked right now; retry later.",
 	// Reasons of remote token checkers (package remotecheck).
 	"inactive":           "The access token is no longer active.",
+	"check_refused":      "The service that checks access tokens refused to check this one.",
 	"check_unavailable":  "The service that checks access tokens is unavailable; retry later.",
 	"check_bad_response": "The service that checks access tokens gave an unusable answer; retry later.",
 }

@@ -25,9 +25,11 @@ import (
 //     keysource.ErrUnavailable), never 401: an outage of EPR logs nobody
 //     out;
 //   - the claims are the token's own payload as a claims.Map, once EPR has
-//     vouched for it.
+//     vouched for it; cfg.Issuers and cfg.Audiences, when set, check its
+//     iss and aud.
 //
-// An EPR profile checks no "iss", so it cannot be a member of Multi. Close
+// An EPR profile has no key source to route by "iss", so it cannot be a
+// member of Multi. Close
 // has nothing to stop but is there like every profile's.
 func EPR(cfg remotecheck.EPRConfig) (*Profile[claims.Map], error) {
 	chk, err := remotecheck.NewEPR[claims.Map](cfg)

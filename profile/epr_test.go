@@ -96,3 +96,31 @@ func TestEPRConfigErrors(t *testing.T) {
 	assert.ErrorIs(t, err, profile.ErrConfig)
 	assert.ErrorIs(t, err, remotecheck.ErrInsecureURL)
 }
+
+// TestEPRIssuersAudiences: the profile passes EPRConfig.Issuers and
+// Audiences through to the check of the payload EPR vouches for.
+func TestEPRIssuersAudiences(t *testing.T) {
+	s := fakeepr.New(t, fakeepr.Options{})
+	tests := []struct {
+		name    string
+		issuers []string
+		want    error
+		reason  string
+	}{
+		{name: "the fake's own issuer", issuers: []string{s.URL}},
+		{name: "another issuer", issuers: []string{"https://other.example"}, want: verify.ErrIssuer, reason: verify.ReasonIssuer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := profile.EPR(remotecheck.EPRConfig{BaseURL: s.URL, PartnerToken: s.PartnerToken(), Issuers: tt.issuers})
+			require.NoError(t, err)
+			closeAtEnd(t, p)
+			_, err = p.Verifier.Verify(context.Background(), s.Token(fakeepr.UserName))
+			if tt.want == nil {
+				require.NoError(t, err)
+				return
+			}
+			requireRefused(t, err, tt.want, tt.reason)
+		})
+	}
+}

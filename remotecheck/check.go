@@ -11,8 +11,8 @@ import "context"
 //   - wrapping ErrCheckUnavailable for a failure worth retrying
 //     (connection refused, timeout, 5xx, 429); the Checker retries it;
 //   - wrapping ErrBadResponse for an answer it cannot read; never retried;
-//   - wrapping ErrInactive, or being a *verify.Error, for a verdict about
-//     the token (both are cached as negative answers);
+//   - wrapping ErrInactive or ErrCheckRefused, or being a *verify.Error,
+//     for a verdict about the token (all are cached as negative answers);
 //   - the caller's ctx.Err() when ctx is done.
 //
 // Any other error is treated as ErrBadResponse: the token is refused, with

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"runtime"
+	"runtime/debug"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-json-experiment/json"
@@ -47,8 +51,24 @@ type Checker[C any] struct {
 	validates  bool // *C has Validate(context.Context) error
 	cache      *answerCache[C]
 
-	mu      sync.Mutex
-	flights map[string]*flight[C] // len bounded by s.inFlight
+	// jwtOnly refuses, before any call, a token that is not a compact JWT
+	// with an exp (NewEPR sets it).
+	jwtOnly bool
+	// precheck, when set, may refuse a jwtOnly token from its unverified
+	// payload before any call, after the exp check (NewEPR's Issuers and
+	// Audiences).
+	precheck func(payload []byte) error
+
+	// slots holds one element per remote check under way (a flight's
+	// goroutine, from its start to its end): at most s.inFlight.
+	slots chan struct{}
+	// queued counts the callers waiting for a slot.
+	queued atomic.Int64
+
+	mu sync.Mutex
+	// flights holds the checks under way or waiting for a slot, one per
+	// token; each has at least one waiting caller.
+	flights map[string]*flight[C]
 }
 
 type validator interface {
@@ -75,6 +95,7 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 		check:      cfg.Check,
 		validators: append([]func(context.Context, *C) error(nil), cfg.Validators...),
 		flights:    make(map[string]*flight[C]),
+		slots:      make(chan struct{}, s.inFlight),
 	}
 	_, c.carrier = any(new(C)).(claims.Carrier)
 	_, c.validates = any(new(C)).(validator)
@@ -87,19 +108,22 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 // Verify checks token and returns its claims. The error is a *verify.Error
 // (verify.Reason gives its stable reason) wrapping one sentinel:
 //
-//	verify.ErrMalformed       too long, empty, not printable ASCII; a JWT whose payload or exp is broken
+//	verify.ErrMalformed       too long, empty, not printable ASCII; a JWT whose payload or exp is broken;
+//	                          for NewEPR, anything but a compact signed JWT with an exp
 //	verify.ErrExpired         exp (the token's own, unverified, or the answer's) has passed, leeway included
 //	verify.ErrNotYetValid     the answer's nbf is in the future
 //	ErrInactive               the issuer says the token is not active
 //	verify.ErrClaims          the answer's claims do not decode into C, or a validator refused them
-//	ErrCheckUnavailable       the issuer could not be reached after every attempt (matches keysource.ErrUnavailable)
+//	ErrCheckUnavailable       the issuer could not be reached after every attempt, or no check slot
+//	                          freed within Options.QueueTimeout (matches keysource.ErrUnavailable)
 //	ErrBadResponse            the issuer's answer could not be read (matches ErrCheckUnavailable)
 //	context.Canceled, ...     ctx ended first
 //
 // Order of work: the size and shape check; the cache; for a JWT, its
 // unverified exp, which refuses an expired token without a call (it can
 // only refuse, never accept); then the remote check, merged with any check
-// of the same token already under way, retried on transport failures.
+// of the same token already under way, waiting for a free slot when
+// Options.MaxConcurrentChecks are under way, retried on transport failures.
 //
 // Every call returns a new *C, a shallow copy of the answer's claims:
 // setting its fields never reaches the cache, but the slices and maps
@@ -114,12 +138,24 @@ func (c *Checker[C]) Verify(ctx context.Context, token string) (*C, error) {
 			return c.use(ctx, a)
 		}
 	}
-	exp, err := unverifiedExpiry(token)
+	var payload []byte
+	var exp time.Time
+	var err error
+	if c.jwtOnly {
+		payload, exp, err = strictJWT(token)
+	} else {
+		exp, err = unverifiedExpiry(token)
+	}
 	if err != nil {
 		return nil, tokenError(err)
 	}
 	if err := c.checkTimes(exp, time.Time{}); err != nil {
 		return nil, tokenError(err)
+	}
+	if c.precheck != nil && payload != nil {
+		if err := c.precheck(payload); err != nil {
+			return nil, tokenError(err)
+		}
 	}
 	a, err := c.await(ctx, token, exp)
 	if err != nil {
@@ -129,8 +165,14 @@ func (c *Checker[C]) Verify(ctx context.Context, token string) (*C, error) {
 }
 
 // use turns an answer into Verify's result for one caller: the refusal, or
-// a copy of the claims after the time checks and the validators.
-func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (*C, error) {
+// a copy of the claims after the time checks and the validators. A panic in
+// a validator is the caller's 503 (ErrBadResponse), never the process's.
+func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (_ *C, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = c.panicked(ctx, "claims validation", p)
+		}
+	}()
 	if a.err != nil {
 		return nil, a.err
 	}
@@ -166,27 +208,53 @@ func (c *Checker[C]) checkTimes(exp, nbf time.Time) error {
 
 // decode turns a positive Result into an answer: the claims decoded
 // strictly into a new C, and the exp and nbf that bound it. tokenExp is the
-// token's own exp (zero when unknown); the earlier of the two wins.
-func (c *Checker[C]) decode(token string, res Result, tokenExp time.Time) *answer[C] {
-	a := &answer[C]{token: token, claims: new(C), exp: tokenExp}
+// token's own exp (zero when unknown); the earlier of the two wins. It
+// reports whether the answer may be cached: a verdict on the claims may, a
+// panic in decoding (503, ErrBadResponse) may not.
+func (c *Checker[C]) decode(ctx context.Context, token string, res Result, tokenExp time.Time) (a *answer[C], cacheable bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			a, cacheable = &answer[C]{token: token, err: c.panicked(ctx, "decoding the claims", p)}, false
+		}
+	}()
+	a = &answer[C]{token: token, claims: new(C), exp: tokenExp}
 	if len(res.Claims) == 0 {
-		return a
+		return a, true
 	}
 	if err := json.Unmarshal(res.Claims, a.claims); err != nil {
-		return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}
+		return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}, true
 	}
 	var reg *claims.Registered
 	if c.carrier {
 		reg = any(a.claims).(claims.Carrier).RegisteredClaims()
-	} else {
+	}
+	if reg == nil {
+		// Not a Carrier, or one whose embedded *claims.Registered stayed
+		// nil (no registered claim in the answer).
 		reg = new(claims.Registered)
 		if err := json.Unmarshal(res.Claims, reg); err != nil {
-			return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}
+			return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}, true
 		}
 	}
 	if e := reg.ExpiresAt.Time; !e.IsZero() && (a.exp.IsZero() || e.Before(a.exp)) {
 		a.exp = e
 	}
 	a.nbf = reg.NotBefore.Time
-	return a
+	return a, true
+}
+
+// panicked turns a panic recovered in where into the error of the request
+// (ErrBadResponse: 503, not cached, not retried) and logs it at Error with
+// the stack. The panic's value is logged only when it is the runtime's own
+// (a nil dereference, ...): any other value may hold claims or the token.
+func (c *Checker[C]) panicked(ctx context.Context, where string, p any) *verify.Error {
+	what := fmt.Sprintf("a value of type %T", p)
+	if re, ok := p.(runtime.Error); ok {
+		what = re.Error()
+	}
+	if c.s.logger != nil {
+		c.s.logger.LogAttrs(ctx, slog.LevelError, "remotecheck: panic recovered",
+			slog.String("in", where), slog.String("panic", what), slog.String("stack", string(debug.Stack())))
+	}
+	return &verify.Error{Reason: ReasonBadResponse, Err: fmt.Errorf("%w: panic in %s: %s", ErrBadResponse, where, what)}
 }

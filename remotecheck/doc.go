@@ -27,9 +27,18 @@
 // A token that is a JWT has its payload read, unverified, for its exp: a
 // token whose exp has passed (beyond Options.Leeway) is refused with
 // verify.ErrExpired without a call. That is safe because unverified data
-// only ever refuses a token, never accepts one. Then the issuer is asked;
-// concurrent checks of one token are merged into one call, and each waiting
-// caller still leaves when its own ctx ends.
+// only ever refuses a token, never accepts one. NewEPR's Checker goes
+// further: EPR's tokens are JWTs with an exp, so anything else is refused
+// as malformed without a call. Then the issuer is asked; concurrent checks
+// of one token are merged into one call, and each waiting caller still
+// leaves when its own ctx ends.
+//
+// At most Options.MaxConcurrentChecks remote checks are under way at once.
+// A check that finds them all taken waits in line for a free one, for at
+// most Options.QueueTimeout (2 s) and while its caller's ctx lasts, then is
+// refused with ErrCheckUnavailable (503). Tokens that pass the cheap checks
+// but that only the issuer can refuse (random JWTs with a live exp) still
+// cost one call each: limit the rate per client in front of the service.
 //
 // # Cache
 //
@@ -39,7 +48,7 @@
 //   - a positive answer for Options.CacheTTL (30 s), never past the
 //     token's exp; so a token logged out or revoked upstream may still be
 //     accepted for up to CacheTTL after its last positive check;
-//   - a negative answer (inactive, claims refused) for
+//   - a negative answer (inactive, check refused, claims refused) for
 //     Options.NegativeCacheTTL (5 s), so a refused token presented again
 //     is refused without a call;
 //   - failures to reach the issuer are never remembered.
@@ -52,13 +61,17 @@
 //
 // Every error is a *verify.Error with a stable reason. A token the issuer
 // does not vouch for gives ErrInactive (reason "inactive", HTTP 401 in the
-// middleware). A failure to get an answer (connection errors, timeouts,
+// middleware); one the issuer refuses to check (an introspection 400 with
+// unsupported_token_type or invalid_request) gives ErrCheckRefused (reason
+// "check_refused", 401, logged at Error with the issuer's error code). A failure to get an answer (connection errors, timeouts,
 // 5xx, 429), after Options.Attempts tries Options.RetryPause apart, gives
 // ErrCheckUnavailable (reason "check_unavailable"), and an answer that
 // cannot be read gives ErrBadResponse (reason "check_bad_response", not
 // retried). Both match keysource.ErrUnavailable, which the middleware
 // answers with 503 and Retry-After: an outage of the issuer never logs users
-// out.
+// out. A panic in the check, in decoding the answer into C, in a validator
+// or in a hook is recovered, logged at Error and answered ErrBadResponse
+// (503) for that request: it never reaches the process.
 //
 // # HTTP
 //

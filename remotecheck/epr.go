@@ -57,6 +57,22 @@ type EPRConfig struct {
 	// token's own payload (see NewEPR).
 	Interpret func(EPRResponse) (Result, error)
 
+	// Issuers, when set, lists the accepted "iss" values of the claims the
+	// Checker hands out (the token's payload, or the Claims Interpret
+	// returns): a token EPR vouches for whose claims have no iss
+	// (verify.ErrMissingClaim) or another one (verify.ErrIssuer) is
+	// refused. If nil, iss is not checked: EPR's yes is all that counts.
+	Issuers []string
+
+	// Audiences, when set, lists the accepted audiences: the claims' "aud"
+	// must hold one of them (verify.ErrAudience; verify.ErrMissingClaim
+	// when absent). If nil, aud is not checked.
+	//
+	// With the default Interpret (the claims are the token's payload),
+	// Issuers and Audiences are also applied to the unverified payload
+	// before EPR is asked, so a token they refuse costs no call.
+	Audiences []string
+
 	// HTTP are the HTTP settings.
 	HTTP HTTPOptions
 
@@ -81,6 +97,11 @@ type epr struct {
 	partner       func(context.Context) (string, error)
 	partnerHeader string
 	interpret     func(EPRResponse) (Result, error)
+	expect        expect
+	// payloadClaims is true when the claims are always the token's own
+	// payload (the default Interpret), so expect may be applied before the
+	// call.
+	payloadClaims bool
 }
 
 // NewEPR returns a Checker that asks the e-PlanSoft EPR partner API about
@@ -91,19 +112,38 @@ type epr struct {
 // negative marker in the body, is ErrInactive, 5xx/408/425/429 and
 // transport failures are retried, then ErrCheckUnavailable).
 //
+// Before asking EPR, the Checker refuses (401 in the middleware), without a
+// call, every token that EPR cannot have issued: one that is not a compact
+// signed JWT (three base64url segments, a JSON object header and payload, a
+// non-empty signature) or whose payload has no exp, or an exp that is not a
+// number (verify.ErrMalformed); one whose exp, read unverified, has passed
+// (verify.ErrExpired); and, with the default Interpret, one whose payload
+// fails Issuers or Audiences. Unverified data only ever refuses a token.
+// So garbage never takes one of the Options.MaxConcurrentChecks slots; what
+// still can is a well-formed token with a live exp that only EPR can
+// refuse, and a flood of those is for rate limiting in front of the
+// service.
+//
 // Claims: since the issuer has just vouched for the token, the claims are
-// the token's own payload, decoded strictly into C, when the token is a JWT
-// (EPR's are) and Interpret gave none. The payload is what the issuer
-// signed, carries exp (which bounds the cache) and does not depend on EPR's
-// unpublished response format. A token that is not a JWT gets the zero C.
-// An Interpret that returns Claims (say, an object from EPR's body)
-// overrides this.
+// the token's own payload, decoded strictly into C, when Interpret gave
+// none. The payload is what the issuer signed, carries exp (which bounds
+// the cache) and does not depend on EPR's unpublished response format. An
+// Interpret that returns Claims (say, an object from EPR's body) overrides
+// this. Issuers and Audiences, when set, are checked on those claims.
 func NewEPR[C any](cfg EPRConfig) (*Checker[C], error) {
 	e, err := cfg.check()
 	if err != nil {
 		return nil, err
 	}
-	return New(Config[C]{Check: e, Options: cfg.Options})
+	c, err := New(Config[C]{Check: e, Options: cfg.Options})
+	if err != nil {
+		return nil, err
+	}
+	c.jwtOnly = true
+	if e.payloadClaims && e.expect.any() {
+		c.precheck = e.expect.checkJSON
+	}
+	return c, nil
 }
 
 func (cfg *EPRConfig) check() (*epr, error) {
@@ -155,6 +195,10 @@ func (cfg *EPRConfig) check() (*epr, error) {
 	}
 	if e.interpret == nil {
 		e.interpret = DefaultEPRInterpret
+		e.payloadClaims = true
+	}
+	if e.expect, err = newExpect("EPRConfig", cfg.Issuers, cfg.Audiences); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
@@ -193,6 +237,11 @@ func (e *epr) Check(ctx context.Context, token string) (Result, error) {
 	}
 	if res.Active && res.Claims == nil {
 		res.Claims = jwtPayload(token)
+	}
+	if res.Active && e.expect.any() {
+		if err := e.expect.checkJSON(res.Claims); err != nil {
+			return Result{}, tokenError(err)
+		}
 	}
 	return res, nil
 }

@@ -18,6 +18,16 @@ var (
 	// answers it with 401. Reason "inactive".
 	ErrInactive = errors.New("token not active")
 
+	// ErrCheckRefused: the issuer refused to check the token, with an
+	// answer that is about the token rather than an outage: an RFC 7662
+	// endpoint's 400 with the error unsupported_token_type or
+	// invalid_request, which oidc-provider sends for a JWT it will not
+	// introspect. A client error: HTTP middleware answers it with 401.
+	// The issuer's error code is logged at Error, since a server that
+	// refuses every token is more likely misconfigured than attacked.
+	// Reason "check_refused".
+	ErrCheckRefused = errors.New("the token check refused the token")
+
 	// ErrCheckUnavailable: the issuer could not be asked, or gave no usable
 	// answer: connection errors, timeouts, 5xx, 429 (after every attempt),
 	// and everything that matches ErrBadResponse. It matches
@@ -42,6 +52,8 @@ var (
 const (
 	// ReasonInactive goes with ErrInactive.
 	ReasonInactive = "inactive"
+	// ReasonCheckRefused goes with ErrCheckRefused.
+	ReasonCheckRefused = "check_refused"
 	// ReasonCheckUnavailable goes with ErrCheckUnavailable.
 	ReasonCheckUnavailable = "check_unavailable"
 	// ReasonBadResponse goes with ErrBadResponse.
@@ -81,6 +93,8 @@ func classify(ctx context.Context, err error) (_ *verify.Error, cacheable bool) 
 			return ve, true
 		}
 		return &verify.Error{Reason: ReasonInactive, Err: err}, true
+	case errors.Is(err, ErrCheckRefused):
+		return &verify.Error{Reason: ReasonCheckRefused, Err: err}, true
 	case errors.Is(err, ErrBadResponse):
 		return &verify.Error{Reason: ReasonBadResponse, Err: err}, false
 	case errors.Is(err, ErrCheckUnavailable), errors.Is(err, keysource.ErrUnavailable):

@@ -13,7 +13,10 @@ import (
 // flight is one remote check of a token, shared by every caller that asks
 // about that token while it runs. It runs on its own goroutine under a
 // context of its own, so that the first caller leaving does not fail the
-// others; it is canceled when the last caller has left.
+// others; it is canceled when the last caller has left. Its goroutine first
+// takes a check slot (Options.MaxConcurrentChecks), waiting in line for one
+// when all are taken, and holds it until it ends; callers who ask about the
+// token meanwhile join the flight, queued or not.
 type flight[C any] struct {
 	done    chan struct{}
 	answer  *answer[C] // set before done is closed
@@ -30,11 +33,6 @@ func (c *Checker[C]) await(ctx context.Context, token string, tokenExp time.Time
 	}
 	c.mu.Lock()
 	f := c.flights[token]
-	if f == nil && len(c.flights) >= c.s.inFlight {
-		c.mu.Unlock()
-		return nil, &verify.Error{Reason: ReasonCheckUnavailable,
-			Err: fmt.Errorf("%w: %d checks already under way (Options.MaxConcurrentChecks)", ErrCheckUnavailable, c.s.inFlight)}
-	}
 	if f == nil {
 		// The flight keeps the first caller's values (trace IDs, ...) but
 		// not its cancellation.
@@ -55,8 +53,8 @@ func (c *Checker[C]) await(ctx context.Context, token string, tokenExp time.Time
 	c.mu.Lock()
 	f.waiters--
 	if f.waiters == 0 {
-		// Nobody wants the answer any more: stop asking. A later caller
-		// starts a new flight.
+		// Nobody wants the answer any more: stop asking, or stop waiting
+		// for a slot. A later caller starts a new flight.
 		f.cancel()
 		if c.flights[token] == f {
 			delete(c.flights, token)
@@ -66,10 +64,63 @@ func (c *Checker[C]) await(ctx context.Context, token string, tokenExp time.Time
 	return nil, &verify.Error{Reason: verify.ReasonCanceled, Err: ctx.Err()}
 }
 
-// run makes the remote check for a flight, caches the answer, reports it
-// (log, OnCheck) and then wakes the callers.
+// takeSlot takes a check slot, waiting for one at most Options.QueueTimeout
+// and while ctx (the flight's) lasts. Waiters are served in the order they
+// came.
+func (c *Checker[C]) takeSlot(ctx context.Context) error {
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	default:
+	}
+	if c.s.queue <= 0 {
+		return c.noSlot()
+	}
+	c.queued.Add(1)
+	defer c.queued.Add(-1)
+	t := time.NewTimer(c.s.queue)
+	defer t.Stop()
+	select {
+	case c.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return c.noSlot()
+	case <-ctx.Done():
+		return &verify.Error{Reason: verify.ReasonCanceled, Err: ctx.Err()}
+	}
+}
+
+// noSlot is the refusal of a check that found no free slot in time.
+func (c *Checker[C]) noSlot() error {
+	return &verify.Error{Reason: ReasonCheckUnavailable,
+		Err: fmt.Errorf("%w: %d checks already under way (Options.MaxConcurrentChecks), none ended within %s (Options.QueueTimeout)",
+			ErrCheckUnavailable, c.s.inFlight, max(c.s.queue, 0))}
+}
+
+// run takes a check slot, makes the remote check for a flight, caches the
+// answer, reports it (log, OnCheck) and then wakes the callers. A panic on
+// the way (in the check, decoding, a hook) is recovered into a 503 for the
+// callers: nothing else would recover it on this goroutine, and the whole
+// process would die.
 func (c *Checker[C]) run(ctx context.Context, f *flight[C], token string, tokenExp time.Time) {
 	defer f.cancel()
+	var a *answer[C]
+	defer func() {
+		if p := recover(); p != nil {
+			a = &answer[C]{token: token, err: c.panicked(ctx, "the remote check", p)}
+		}
+		c.land(f, token, a)
+	}()
+	if err := c.takeSlot(ctx); err != nil {
+		a = &answer[C]{token: token, err: err}
+		return
+	}
+	defer func() { <-c.slots }()
+	a = c.checkToken(ctx, token, tokenExp)
+}
+
+// checkToken makes the remote check of token, caches the answer and reports it.
+func (c *Checker[C]) checkToken(ctx context.Context, token string, tokenExp time.Time) *answer[C] {
 	start := c.s.now()
 	res, attempts, err := c.ask(ctx, token)
 	now := c.s.now()
@@ -83,8 +134,7 @@ func (c *Checker[C]) run(ctx context.Context, f *flight[C], token string, tokenE
 	} else if !res.Active {
 		a, cacheable = &answer[C]{token: token, err: errInactive}, true
 	} else {
-		a = c.decode(token, res, tokenExp)
-		cacheable = true
+		a, cacheable = c.decode(ctx, token, res, tokenExp)
 	}
 	if cacheable && c.cache != nil && ctx.Err() == nil {
 		ttl := c.s.ttl
@@ -113,7 +163,11 @@ func (c *Checker[C]) run(ctx context.Context, f *flight[C], token string, tokenE
 		}
 		c.s.onCheck(ev)
 	}
+	return a
+}
 
+// land hands a flight's answer to its callers.
+func (c *Checker[C]) land(f *flight[C], token string, a *answer[C]) {
 	c.mu.Lock()
 	if c.flights[token] == f {
 		delete(c.flights, token)
@@ -149,12 +203,11 @@ func (c *Checker[C]) ask(ctx context.Context, token string) (Result, int, error)
 }
 
 // checkOnce calls the Check once. A panic in it (a caller's Check or EPR
-// Interpret) becomes ErrBadResponse: it runs on the flight's goroutine,
-// where nothing else would recover it and the whole process would die.
+// Interpret) becomes ErrBadResponse, not retried.
 func (c *Checker[C]) checkOnce(ctx context.Context, token string) (res Result, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			res, err = Result{}, fmt.Errorf("%w: the check panicked: %v", ErrBadResponse, p)
+			res, err = Result{}, c.panicked(ctx, "the Check", p)
 		}
 	}()
 	return c.check.Check(ctx, token)

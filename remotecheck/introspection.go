@@ -5,15 +5,14 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 
 	"github.com/go-json-experiment/json"
 
 	"github.com/jwtguard/jwtguard/claims"
-	"github.com/jwtguard/jwtguard/verify"
 )
 
 // ClientAuth names how an introspection request authenticates the
@@ -86,15 +85,15 @@ type IntrospectionConfig struct {
 
 // introspection is the Check of NewIntrospection.
 type introspection struct {
-	endpoint  string
-	post      *poster
-	auth      ClientAuth
-	id        string
-	secret    string
-	bearer    string
-	hint      string
-	issuers   []string
-	audiences []string
+	endpoint string
+	post     *poster
+	auth     ClientAuth
+	id       string
+	secret   string
+	bearer   string
+	hint     string
+	expect   expect
+	logger   *slog.Logger
 }
 
 // NewIntrospection returns a Checker that asks an RFC 7662 introspection
@@ -105,7 +104,10 @@ type introspection struct {
 // "active": true accepts it, the response object decoded into C
 // (Introspection holds the RFC 7662 members), its exp and nbf checked and
 // bounding the cache. 5xx, 429 and transport failures are retried; 401 and
-// 403 mean the server refused our client authentication, ErrBadResponse.
+// 403 mean the server refused our client authentication, ErrBadResponse; a
+// 400 with the OAuth error unsupported_token_type or invalid_request means
+// it will not check this token, ErrCheckRefused (401, logged at Error with
+// the code through Options.Logger), and any other 400 is ErrBadResponse.
 func NewIntrospection[C any](cfg IntrospectionConfig) (*Checker[C], error) {
 	ic, err := cfg.check()
 	if err != nil {
@@ -127,15 +129,17 @@ func (cfg *IntrospectionConfig) check() (*introspection, error) {
 		return nil, err
 	}
 	ic := &introspection{
-		endpoint:  u.String(),
-		post:      p,
-		auth:      cfg.AuthMethod,
-		id:        cfg.ClientID,
-		secret:    cfg.ClientSecret,
-		bearer:    cfg.BearerToken,
-		hint:      cfg.TokenTypeHint,
-		issuers:   slices.Clone(cfg.Issuers),
-		audiences: slices.Clone(cfg.Audiences),
+		endpoint: u.String(),
+		post:     p,
+		auth:     cfg.AuthMethod,
+		id:       cfg.ClientID,
+		secret:   cfg.ClientSecret,
+		bearer:   cfg.BearerToken,
+		hint:     cfg.TokenTypeHint,
+		logger:   cfg.Options.Logger,
+	}
+	if ic.expect, err = newExpect("IntrospectionConfig", cfg.Issuers, cfg.Audiences); err != nil {
+		return nil, err
 	}
 	if ic.hint == "" {
 		ic.hint = DefaultTokenTypeHint
@@ -164,11 +168,8 @@ func (cfg *IntrospectionConfig) check() (*introspection, error) {
 	default:
 		return nil, fmt.Errorf("remotecheck: IntrospectionConfig.AuthMethod %q is not supported", ic.auth)
 	}
-	if len(ic.audiences) == 0 && !cfg.InsecureSkipAudienceCheck {
+	if len(ic.expect.audiences) == 0 && !cfg.InsecureSkipAudienceCheck {
 		return nil, errors.New("remotecheck: IntrospectionConfig.Audiences is required (or set InsecureSkipAudienceCheck)")
-	}
-	if slices.Contains(ic.issuers, "") || slices.Contains(ic.audiences, "") {
-		return nil, errors.New("remotecheck: IntrospectionConfig.Issuers or Audiences holds an empty value")
 	}
 	return ic, nil
 }
@@ -200,6 +201,8 @@ func (ic *introspection) Check(ctx context.Context, token string) (Result, error
 		return Result{}, fmt.Errorf("%w: introspection answered %d", ErrCheckUnavailable, resp.status)
 	case resp.status == http.StatusUnauthorized || resp.status == http.StatusForbidden:
 		return Result{}, fmt.Errorf("%w: introspection refused the client authentication (%d)", ErrBadResponse, resp.status)
+	case resp.status == http.StatusBadRequest:
+		return Result{}, ic.badRequest(ctx, resp.body)
 	default:
 		return Result{}, fmt.Errorf("%w: introspection answered %d", ErrBadResponse, resp.status)
 	}
@@ -217,29 +220,45 @@ func (ic *introspection) Check(ctx context.Context, token string) (Result, error
 	if !*r.Active {
 		return Result{Active: false}, nil
 	}
-	if err := ic.checkIssuerAudience(r.Issuer, r.Audience); err != nil {
+	if err := ic.expect.check(r.Issuer, r.Audience); err != nil {
 		return Result{}, tokenError(err)
 	}
 	return Result{Active: true, Claims: resp.body}, nil
 }
 
-// checkIssuerAudience applies Issuers and Audiences, when configured.
-func (ic *introspection) checkIssuerAudience(iss string, aud claims.Audience) error {
-	if len(ic.issuers) > 0 {
-		if iss == "" {
-			return fmt.Errorf("%w: %q", verify.ErrMissingClaim, "iss")
+// badRequest reads a 400 answer. Its OAuth error unsupported_token_type or
+// invalid_request means "not this token" (oidc-provider sends it for a JWT
+// it will not introspect): ErrCheckRefused, logged at Error with the code.
+// Any other 400 is ErrBadResponse.
+func (ic *introspection) badRequest(ctx context.Context, body []byte) error {
+	var r struct {
+		Error string `json:"error"`
+	}
+	if json.Unmarshal(body, &r) != nil {
+		r.Error = ""
+	}
+	switch r.Error {
+	case "unsupported_token_type", "invalid_request":
+		if ic.logger != nil {
+			ic.logger.LogAttrs(ctx, slog.LevelError, "remotecheck: introspection refused to check the token",
+				slog.Int("status", http.StatusBadRequest), slog.String("error", r.Error))
 		}
-		if !slices.Contains(ic.issuers, iss) {
-			return verify.ErrIssuer
+		return fmt.Errorf("%w: introspection answered 400 %s", ErrCheckRefused, r.Error)
+	case "":
+		return fmt.Errorf("%w: introspection answered 400", ErrBadResponse)
+	}
+	return fmt.Errorf("%w: introspection answered 400 %q", ErrBadResponse, oauthErrorCode(r.Error))
+}
+
+// oauthErrorCode cuts an OAuth error code from a server to what RFC 6749
+// allows in one (printable ASCII but the quote and the backslash), at most
+// 64 bytes.
+func oauthErrorCode(s string) string {
+	b := make([]byte, 0, min(len(s), 64))
+	for i := 0; i < len(s) && len(b) < 64; i++ {
+		if c := s[i]; c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' {
+			b = append(b, c)
 		}
 	}
-	if len(ic.audiences) > 0 {
-		if len(aud) == 0 {
-			return fmt.Errorf("%w: %q", verify.ErrMissingClaim, "aud")
-		}
-		if !slices.ContainsFunc(aud, func(a string) bool { return slices.Contains(ic.audiences, a) }) {
-			return verify.ErrAudience
-		}
-	}
-	return nil
+	return string(b)
 }

@@ -158,7 +158,11 @@ func TestIntrospectionResponses(t *testing.T) {
 		{name: "exp passed", status: 200, body: fmt.Sprintf(`{"active":true,"exp":%d}`, t0.Add(-time.Hour).Unix()), want: verify.ErrExpired, reason: verify.ReasonExpired, requests: 1},
 		{name: "503 retried", status: 503, body: `{}`, want: remotecheck.ErrCheckUnavailable, reason: remotecheck.ReasonCheckUnavailable, requests: 3},
 		{name: "429 retried", status: 429, body: `{}`, want: remotecheck.ErrCheckUnavailable, reason: remotecheck.ReasonCheckUnavailable, requests: 3},
-		{name: "400", status: 400, body: `{"error":"invalid_request"}`, want: remotecheck.ErrBadResponse, reason: remotecheck.ReasonBadResponse, requests: 1},
+		{name: "400 invalid_request", status: 400, body: `{"error":"invalid_request"}`, want: remotecheck.ErrCheckRefused, reason: remotecheck.ReasonCheckRefused, requests: 1},
+		{name: "400 unsupported_token_type", status: 400, body: `{"error":"unsupported_token_type","error_description":"x"}`, want: remotecheck.ErrCheckRefused, reason: remotecheck.ReasonCheckRefused, requests: 1},
+		{name: "400 another error", status: 400, body: `{"error":"invalid_client"}`, want: remotecheck.ErrBadResponse, reason: remotecheck.ReasonBadResponse, requests: 1},
+		{name: "400 duplicate error", status: 400, body: `{"error":"invalid_request","error":"invalid_request"}`, want: remotecheck.ErrBadResponse, reason: remotecheck.ReasonBadResponse, requests: 1},
+		{name: "400 not JSON", status: 400, body: `Bad Request`, want: remotecheck.ErrBadResponse, reason: remotecheck.ReasonBadResponse, requests: 1},
 		{name: "redirect not followed", status: 302, body: ``, want: remotecheck.ErrBadResponse, reason: remotecheck.ReasonBadResponse, requests: 1},
 	}
 	for _, tt := range tests {

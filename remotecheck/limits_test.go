@@ -13,9 +13,10 @@ import (
 	"github.com/jwtguard/jwtguard/remotecheck"
 )
 
-// TestMaxConcurrentChecks: distinct tokens beyond the limit are refused at
-// once (503) instead of each starting a request to the issuer; a token
-// already being checked still joins its check.
+// TestMaxConcurrentChecks: with QueueTimeout negative, distinct tokens
+// beyond the limit are refused at once (503) instead of each starting a
+// request to the issuer; a token already being checked still joins its
+// check.
 func TestMaxConcurrentChecks(t *testing.T) {
 	release := make(chan struct{})
 	var mu sync.Mutex
@@ -30,7 +31,7 @@ func TestMaxConcurrentChecks(t *testing.T) {
 		}
 		return remotecheck.Result{Active: true, Claims: []byte(`{"sub":"u"}`)}, nil
 	})
-	c := mustNew(t, remotecheck.Config[claims.Map]{Check: chk, Options: remotecheck.Options{MaxConcurrentChecks: 2}})
+	c := mustNew(t, remotecheck.Config[claims.Map]{Check: chk, Options: remotecheck.Options{MaxConcurrentChecks: 2, QueueTimeout: -1}})
 
 	var wg sync.WaitGroup
 	errs := make([]error, 3)

@@ -53,6 +53,7 @@ func TestMiddlewareEndToEnd(t *testing.T) {
 		{name: "logged-out token", token: loggedOut, status: http.StatusUnauthorized, reason: remotecheck.ReasonInactive},
 		{name: "expired token", token: e.srv.TokenWithTTL(fakeepr.UserName, -fakeepr.DefaultTokenTTL), status: http.StatusUnauthorized, reason: "expired"},
 		{name: "no token", status: http.StatusUnauthorized},
+		{name: "not a JWT: refused without a call", token: "opaque-token", status: http.StatusUnauthorized, reason: "malformed"},
 		{name: "check endpoint down", token: uncached, down: true, status: http.StatusServiceUnavailable, retryAfter: true},
 		{name: "live token cached through the outage", token: live, down: true, status: http.StatusOK, body: "hello " + fakeepr.UserName},
 	}

@@ -31,6 +31,9 @@ const (
 	// DefaultMaxConcurrentChecks is how many remote checks may be under way
 	// at once.
 	DefaultMaxConcurrentChecks = 64
+	// DefaultQueueTimeout is how long a check waits for a free slot when
+	// all MaxConcurrentChecks are taken.
+	DefaultQueueTimeout = 2 * time.Second
 )
 
 // Options are the settings of the checking mechanism that do not depend on
@@ -75,12 +78,21 @@ type Options struct {
 	Attempts int
 
 	// MaxConcurrentChecks bounds the remote checks under way at once (one
-	// per distinct token; callers asking about the same token share one).
-	// A token that would start one more is refused at once with
-	// ErrCheckUnavailable (503), so that a flood of distinct tokens cannot
-	// turn into a flood of requests to the issuer. If zero,
-	// DefaultMaxConcurrentChecks (64).
+	// per distinct token; callers asking about the same token share one),
+	// so that a flood of distinct tokens cannot turn into a flood of
+	// requests to the issuer. A token that would start one more waits for
+	// a free slot, first come first served, for at most QueueTimeout and
+	// while its ctx lasts. If zero, DefaultMaxConcurrentChecks (64).
 	MaxConcurrentChecks int
+
+	// QueueTimeout is how long a check that finds every one of the
+	// MaxConcurrentChecks slots taken waits for one before it is refused
+	// with ErrCheckUnavailable (503). Waiting lets legitimate tokens
+	// through a flood of tokens that only the issuer can refuse, as long
+	// as the issuer answers; it bounds the extra latency such a flood
+	// adds. If zero, DefaultQueueTimeout (2 s); a negative value means no
+	// waiting: refused at once.
+	QueueTimeout time.Duration
 
 	// RetryPause is the pause between two attempts; it ends early when
 	// every caller waiting for the check has gone. If zero,
@@ -97,8 +109,10 @@ type Options struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 
 	// Logger receives a Warn record for each failed attempt and for a check
-	// that gave up, and a Debug record for each remote answer. It never
-	// records the token or the claims. If nil, nothing is logged.
+	// that gave up, a Debug record for each remote answer, and an Error
+	// record for each recovered panic and each token an introspection
+	// endpoint refused to check (ErrCheckRefused). It never records the
+	// token or the claims. If nil, nothing is logged.
 	Logger *slog.Logger
 
 	// OnCheck is called once for every remote check (not for cache hits or
@@ -135,6 +149,7 @@ type settings struct {
 	cacheSize int           // <= 0: no cache
 	attempts  int
 	inFlight  int
+	queue     time.Duration // <= 0: no waiting for a slot
 	pause     time.Duration
 	now       func() time.Time
 	sleep     func(context.Context, time.Duration) error
@@ -151,6 +166,7 @@ func (o *Options) settings() (*settings, error) {
 		cacheSize: o.CacheSize,
 		attempts:  o.Attempts,
 		inFlight:  o.MaxConcurrentChecks,
+		queue:     orDefault(o.QueueTimeout, DefaultQueueTimeout),
 		pause:     orDefault(o.RetryPause, DefaultRetryPause),
 		now:       o.Now,
 		sleep:     o.Sleep,

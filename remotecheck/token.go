@@ -81,6 +81,26 @@ func isObject(b []byte) bool {
 	return jsontext.Value(b).IsValid()
 }
 
+// strictJWT reads a token that must be a compact JWT (three base64url
+// segments, the last one non-empty, a JSON object header and payload) with
+// an exp that is a NumericDate, all without verifying anything. It returns
+// the payload and exp, or verify.ErrMalformed: no issuer that signs its
+// tokens would have made such a token, so it is refused without a call.
+func strictJWT(token string) ([]byte, time.Time, error) {
+	payload := jwtPayload(token)
+	if payload == nil || strings.HasSuffix(token, ".") {
+		return nil, time.Time{}, fmt.Errorf("%w: not a compact signed JWT", verify.ErrMalformed)
+	}
+	exp, err := payloadExpiry(payload)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	if exp.IsZero() {
+		return nil, time.Time{}, fmt.Errorf("%w: unverified payload has no exp", verify.ErrMalformed)
+	}
+	return payload, exp, nil
+}
+
 // unverifiedExpiry reads exp from a JWT's payload, which has not been
 // verified. It returns the zero time for a token that is not a JWT or has
 // no exp, and verify.ErrMalformed for a JWT whose payload is not a strict
@@ -91,6 +111,13 @@ func unverifiedExpiry(token string) (time.Time, error) {
 	if payload == nil {
 		return time.Time{}, nil
 	}
+	return payloadExpiry(payload)
+}
+
+// payloadExpiry reads exp from an unverified JWT payload: the zero time when
+// absent, verify.ErrMalformed when the payload is not a strict JSON object
+// or exp not a NumericDate.
+func payloadExpiry(payload []byte) (time.Time, error) {
 	var p struct {
 		Exp claims.NumericDate `json:"exp"`
 	}

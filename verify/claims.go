@@ -30,6 +30,11 @@ func (v *Verifier[C]) decodeClaims(ctx context.Context, raw []byte) (*C, *claims
 	var reg *claims.Registered
 	if v.carrier {
 		reg = any(c).(carrier).RegisteredClaims()
+		if reg == nil {
+			// An embedded *claims.Registered stays nil when the payload
+			// has no registered claim: check it as an empty one.
+			reg = new(claims.Registered)
+		}
 	} else {
 		reg = new(claims.Registered)
 		if err := json.Unmarshal(raw, reg); err != nil {

@@ -18,6 +18,6 @@
 // checker under test.
 //
 // The check endpoint can be taken down (SetMode: 503, or hanging until the
-// request is abandoned), made to fail a number of times (FailNext), and
-// every endpoint counts its requests.
+// request is abandoned), made to fail a number of times (FailNext), made
+// slow (SetDelay), and every endpoint counts its requests.
 package fakeepr

@@ -66,6 +66,7 @@ type Server struct {
 
 	mode     atomic.Int32
 	failNext atomic.Int64
+	delay    atomic.Int64 // time.Duration before each check answers
 
 	logins, checks, logouts, partnerRejects atomic.Int64
 
@@ -153,6 +154,10 @@ func (s *Server) Logout(token string) {
 // SetMode sets the state of the check endpoint.
 func (s *Server) SetMode(m Mode) { s.mode.Store(int32(m)) }
 
+// SetDelay makes every check wait d before it answers (0: none), as a slow
+// issuer would. A request abandoned by its client stops waiting.
+func (s *Server) SetDelay(d time.Duration) { s.delay.Store(int64(d)) }
+
 // FailNext makes the next n checks answer 503, whatever the mode.
 func (s *Server) FailNext(n int) { s.failNext.Store(int64(n)) }
 
@@ -232,6 +237,18 @@ func (s *Server) checkToken(w http.ResponseWriter, r *http.Request) {
 	s.lastMu.Lock()
 	s.lastPartner, s.lastUA, s.lastType = partner, r.Header.Get("User-Agent"), r.Header.Get("Content-Type")
 	s.lastMu.Unlock()
+	if d := time.Duration(s.delay.Load()); d > 0 {
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			return
+		case <-s.quit:
+			t.Stop()
+			return
+		}
+	}
 	if s.takeFailure() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"success": false, "message": "try again"})
 		return

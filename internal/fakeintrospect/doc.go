@@ -6,6 +6,7 @@
 // authenticates the caller by client_secret_basic, client_secret_post or a
 // bearer token (401 {"error":"invalid_client"} otherwise). It answers
 // {"active":true, ...claims} for a token made active with Activate, and
-// {"active":false} for any other. SetRaw replaces every answer with fixed
-// bytes, for the malformed answers a client must refuse.
+// {"active":false} for any other, and 400 {"error": code} for a token given
+// to Refuse. SetRaw replaces every answer with fixed bytes, for the
+// malformed answers a client must refuse.
 package fakeintrospect

@@ -40,6 +40,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	tokens   map[string]map[string]any
+	refused  map[string]string // token → OAuth error code of a 400
 	raw      *raw
 	requests int
 	last     Request
@@ -53,7 +54,7 @@ type raw struct {
 
 // New starts a Server on a loopback port; t's cleanup closes it.
 func New(t testing.TB, opts Options) *Server {
-	s := &Server{opts: opts, tokens: make(map[string]map[string]any)}
+	s := &Server{opts: opts, tokens: make(map[string]map[string]any), refused: make(map[string]string)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+Path, s.introspect)
 	s.srv = httptest.NewServer(mux)
@@ -67,6 +68,15 @@ func (s *Server) Activate(token string, claims map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.tokens[token] = claims
+}
+
+// Refuse makes the server answer 400 {"error": code, ...} for token, as
+// oidc-provider does (unsupported_token_type) for a JWT access token it
+// will not introspect.
+func (s *Server) Refuse(token, code string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused[token] = code
 }
 
 // Deactivate makes token inactive.
@@ -115,6 +125,7 @@ func (s *Server) introspect(w http.ResponseWriter, r *http.Request) {
 	}
 	rw := s.raw
 	claims, active := s.tokens[r.PostForm.Get("token")]
+	refusal := s.refused[r.PostForm.Get("token")]
 	s.mu.Unlock()
 	if err != nil || r.PostForm.Get("token") == "" {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"error": "invalid_request"})
@@ -131,6 +142,10 @@ func (s *Server) introspect(w http.ResponseWriter, r *http.Request) {
 		}
 		w.WriteHeader(rw.status)
 		_, _ = w.Write(rw.body)
+		return
+	}
+	if refusal != "" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": refusal, "error_description": "this token cannot be introspected"})
 		return
 	}
 	if !active {
