@@ -2,11 +2,15 @@ package remotecheck_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/remotecheck"
 	"github.com/jwtguard/jwtguard/verify"
 )
@@ -36,4 +40,20 @@ func TestReview_IntrospectionBoundTokenNotDowngraded(t *testing.T) {
 			require.ErrorIs(t, err, verify.ErrBinding, "a sender-constrained token was accepted as a bearer token")
 		})
 	}
+}
+
+// TestReview_EPRBoundTokenNotDowngraded: with NewEPR the claims are the
+// token's own payload; a payload with "cnf" is accepted as a bearer token.
+func TestReview_EPRBoundTokenNotDowngraded(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(`{"valid":true}`))
+	}))
+	t.Cleanup(srv.Close)
+	chk, err := remotecheck.NewEPR[claims.Map](remotecheck.EPRConfig{BaseURL: srv.URL, PartnerToken: "p"})
+	require.NoError(t, err)
+	token := b64(`{"alg":"RS256","typ":"JWT"}`) + "." +
+		b64(fmt.Sprintf(`{"sub":"alice","exp":%d,"cnf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}`, time.Now().Add(time.Hour).Unix())) +
+		"." + b64("signature")
+	_, err = chk.Verify(context.Background(), token)
+	require.ErrorIs(t, err, verify.ErrBinding, "a DPoP-bound token was accepted as a bearer token")
 }
