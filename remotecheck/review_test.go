@@ -56,4 +56,19 @@ func TestReview_EPRBoundTokenNotDowngraded(t *testing.T) {
 		"." + b64("signature")
 	_, err = chk.Verify(context.Background(), token)
 	require.ErrorIs(t, err, verify.ErrBinding, "a DPoP-bound token was accepted as a bearer token")
+	require.Equal(t, verify.ReasonBinding, verify.Reason(err))
+
+	// The name escaped in the payload hides nothing.
+	escaped := b64(`{"alg":"RS256","typ":"JWT"}`) + "." +
+		b64(fmt.Sprintf(`{"sub":"alice","exp":%d,"\u0063nf":{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}`, time.Now().Add(time.Hour).Unix())) +
+		"." + b64("signature")
+	_, err = chk.Verify(context.Background(), escaped)
+	require.ErrorIs(t, err, verify.ErrBinding, "an escaped cnf was accepted as a bearer token")
+
+	// An unbound token still passes.
+	plain := b64(`{"alg":"RS256","typ":"JWT"}`) + "." +
+		b64(fmt.Sprintf(`{"sub":"alice","exp":%d,"x":{"cnf":{}}}`, time.Now().Add(time.Hour).Unix())) +
+		"." + b64("signature")
+	_, err = chk.Verify(context.Background(), plain)
+	require.NoError(t, err)
 }
