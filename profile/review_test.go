@@ -21,8 +21,8 @@ import (
 // until they expire.
 func TestReview_KeycloakLogoutEnforcedByProfileVerifier(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	p := newKeycloak(t, realm, nil)
 	store := newLogoutStore()
+	p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Revocation = store })
 	h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 
