@@ -8,7 +8,7 @@ import (
 
 // These adapters are the only lines that know the cache's API, so the
 // same workloads can be run against another implementation.
-func ratioCache(size int) *tokenCache[int] { return newTokenCache[int](size) }
+func ratioCache(size int) *tokenCache[int]         { return newTokenCache[int](size) }
 func ratioGet(c *tokenCache[int], tok string) bool { return c.get(tok) != nil }
 func ratioPut(c *tokenCache[int], tok string) {
 	v := 1
