@@ -4,16 +4,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // These adapters are the only lines that know the cache's API, so the
 // same workloads can be run against another implementation.
 func ratioCache(size int) *tokenCache[int]         { return newTokenCache[int](size) }
 func ratioGet(c *tokenCache[int], tok string) bool { return c.get(tok) != nil }
-func ratioPut(c *tokenCache[int], tok string) {
-	v := 1
-	c.put(&cacheEntry[int]{token: tok, claims: &v})
-}
+func ratioPut(c *tokenCache[int], tok string)      { c.put(tok, 1, time.Time{}, time.Time{}) }
 
 // ratioWorkloads are the access patterns whose hit ratios the cache is
 // judged by, with DefaultCacheSize entries.
@@ -29,6 +27,10 @@ var ratioWorkloads = []struct {
 	{"cyclic 20000", func() func(int) (string, bool) {
 		return func(i int) (string, bool) { return ratioToken(i % 20000), true }
 	}, 5 * 20000},
+	{"uniform random over 2000", func() func(int) (string, bool) {
+		r := rand.New(rand.NewPCG(3, 4))
+		return func(int) (string, bool) { return ratioToken(r.IntN(2000)), true }
+	}, 200_000},
 	{"zipf s=1.1 over 20000", func() func(int) (string, bool) {
 		z := rand.NewZipf(rand.New(rand.NewPCG(1, 2)), 1.1, 1, 20000-1)
 		return func(int) (string, bool) { return ratioToken(int(z.Uint64())), true }

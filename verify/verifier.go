@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jwtguard/jwtguard/internal/claimcopy"
 	"github.com/jwtguard/jwtguard/internal/jose"
@@ -22,7 +21,7 @@ type Verifier[C any] struct {
 	// validates is true when *C has Validate(context.Context) error.
 	validates bool
 	// cache holds verified tokens; nil when off.
-	cache *tokenCache[C]
+	cache *tokenCache[cacheEntry[C]]
 	// headers remembers decoded headers that passed the policy and led to a
 	// verified signature.
 	headers headerCache
@@ -41,7 +40,7 @@ func New[C any](cfg Config[C]) (*Verifier[C], error) {
 	_, v.carrier = any(new(C)).(carrier)
 	_, v.validates = any(new(C)).(validator)
 	if s.cacheSize > 0 {
-		v.cache = newTokenCache[C](s.cacheSize)
+		v.cache = newTokenCache[cacheEntry[C]](s.cacheSize)
 	}
 	return v, nil
 }
@@ -134,15 +133,14 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 	if v.cache != nil {
 		// The cache keeps its own copy: the caller may change what it got.
 		master := claimcopy.Of(claims)
-		v.cache.put(&cacheEntry[C]{
-			token:  strings.Clone(token),
+		v.cache.put(token, cacheEntry[C]{
 			claims: master,
 			key:    key,
 			alg:    algOf(h),
 			exp:    reg.ExpiresAt.Time,
 			nbf:    reg.NotBefore.Time,
 			iat:    reg.IssuedAt.Time,
-		})
+		}, v.s.cacheDeadline(reg.ExpiresAt.Time, reg.IssuedAt.Time), v.s.now())
 	}
 	return claims, nil
 }
