@@ -24,6 +24,11 @@ const hashTail = 32
 // every entry whose deadline has passed.
 const sweepEvery = time.Minute
 
+// seenPerEntry is how many doorkeeper slots there are per entry: with
+// four, a token offered again after up to about four times the cache's
+// size of other first-time tokens is still likely to be remembered.
+const seenPerEntry = 4
+
 // maxFreq caps an entry's hit count: enough to tell a token that keeps
 // coming back from one seen twice, and a cap so that hot entries stop
 // writing to their counter.
@@ -68,6 +73,9 @@ type tokenCache[V any] struct {
 	seed           maphash.Seed
 	size, smallCap int
 	m              sync.Map // uint64 -> *cacheItem[V]
+	// seen is the doorkeeper: the hashes of tokens offered once, in a
+	// direct-mapped table (a slot holds the last hash that fell in it).
+	seen []atomic.Uint64
 
 	mu          sync.Mutex // guards the fields below; never taken by get
 	small, main itemList[V]
@@ -96,8 +104,35 @@ func newTokenCache[V any](size int) *tokenCache[V] {
 		seed:     maphash.MakeSeed(),
 		size:     size,
 		smallCap: small,
+		seen:     make([]atomic.Uint64, doorkeeperSlots(size)),
 		ghost:    ghostQueue{cap: 2 * max(1, size-small)},
 	}
+}
+
+// doorkeeperSlots is the power of two at least seenPerEntry times size.
+func doorkeeperSlots(size int) int {
+	n := 1
+	for n < seenPerEntry*size && n < 1<<30 {
+		n <<= 1
+	}
+	return n
+}
+
+// admit tells the owner whether to store the token it has just verified:
+// yes when the doorkeeper saw it offered before (or a token whose hash
+// shares its slot and tag, which only costs an entry). A token offered
+// for the first time is only noted, so tokens seen once (a stream of
+// distinct tokens) cost the owner no copy and the cache no insert; a
+// token that comes back is stored at its second verification and hits
+// from its third request on. It takes no lock.
+func (c *tokenCache[V]) admit(token string) bool {
+	h := c.hash(token)
+	slot := &c.seen[h&uint64(len(c.seen)-1)]
+	if slot.Load() == h {
+		return true
+	}
+	slot.Store(h)
+	return false
 }
 
 func (c *tokenCache[V]) hash(token string) uint64 {

@@ -11,7 +11,11 @@ import (
 // same workloads can be run against another implementation.
 func ratioCache(size int) *tokenCache[int]         { return newTokenCache[int](size) }
 func ratioGet(c *tokenCache[int], tok string) bool { return c.get(tok) != nil }
-func ratioPut(c *tokenCache[int], tok string)      { c.put(tok, 1, time.Time{}, time.Time{}) }
+func ratioPut(c *tokenCache[int], tok string) {
+	if c.admit(tok) {
+		c.put(tok, 1, time.Time{}, time.Time{})
+	}
+}
 
 // ratioWorkloads are the access patterns whose hit ratios the cache is
 // judged by, with DefaultCacheSize entries.

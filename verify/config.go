@@ -80,9 +80,10 @@ type Config[C any] struct {
 	Validators []func(ctx context.Context, claims *C) error
 
 	// CacheSize is how many verified tokens the Verifier remembers, so that a
-	// token presented again skips the signature check and the claims
-	// decoding (see Verify for what a hit still checks). If zero,
-	// DefaultCacheSize; a negative value turns the cache off.
+	// token that keeps coming back skips the signature check and the claims
+	// decoding (see Verify for when a token is stored and what a hit still
+	// checks). If zero, DefaultCacheSize; a negative value turns the cache
+	// off.
 	CacheSize int
 
 	// InsecureSkipIssuerCheck accepts any "iss". Only for tokens whose

@@ -27,8 +27,9 @@ type TokenVerifier[C any] interface {
 // keys can never vouch for another's claims. A token whose iss is not
 // configured fails with ErrIssuer before any key is looked up or fetched.
 //
-// A Router remembers which route accepted a token, so a token seen again
-// goes straight to that route, without its payload being decoded again
+// A Router remembers which route accepted a token (from the second time
+// it does, as a Verifier stores tokens), so a token seen again goes
+// straight to that route, without its payload being decoded again
 // (the route then answers from its own cache, see Verifier.Verify). Only
 // the Router's own routing decisions are remembered, for the exact token
 // (its hash finds the entry, the whole token confirms it), so a token is
@@ -123,7 +124,7 @@ func (r *Router[C]) Verify(ctx context.Context, token string) (*C, error) {
 		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(p.iss)))
 	}
 	c, err := v.Verify(ctx, token)
-	if err == nil && r.cache != nil {
+	if err == nil && r.cache != nil && r.cache.admit(token) {
 		r.cache.put(token, v, r.deadline(p), r.now())
 	}
 	return c, err

@@ -105,8 +105,10 @@ func TestRouterHitSkipsDecoding(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	tok := signRS(t, "k1", with("iss", issA))
-	_, err = r.Verify(ctx, tok)
-	require.NoError(t, err)
+	for range 2 { // stored at the second
+		_, err = r.Verify(ctx, tok)
+		require.NoError(t, err)
+	}
 
 	direct := testing.AllocsPerRun(100, func() {
 		if _, err := vA.Verify(ctx, tok); err != nil {
@@ -162,7 +164,7 @@ func TestRouterCacheFollowsTheRoute(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	tok := signRS(t, "k1", with("iss", iss, "exp", testNow.Add(time.Minute).Unix()))
-	for range 2 {
+	for range 3 {
 		_, err = r.Verify(ctx, tok)
 		require.NoError(t, err)
 	}

@@ -102,7 +102,9 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // one of the package's sentinel errors.
 //
 // Every call returns a new *C. With the cache on (see Config.CacheSize), a
-// token verified before is answered from memory: the key that verified it
+// token is stored the second time it is verified (the first is only noted,
+// so that tokens seen once cost no copy), and is then answered from
+// memory: the key that verified it
 // must still be in the key source and fit the token's algorithm, and exp,
 // nbf, iat, Validate and the Validators are checked again. The *C is then a
 // copy of the cached claims: setting its fields (or, for claims.Map, its
@@ -130,7 +132,7 @@ func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if v.cache != nil {
+	if v.cache != nil && v.cache.admit(token) {
 		// The cache keeps its own copy: the caller may change what it got.
 		master := claimcopy.Of(claims)
 		v.cache.put(token, cacheEntry[C]{
