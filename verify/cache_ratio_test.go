@@ -79,3 +79,35 @@ func TestCacheHitRatios(t *testing.T) {
 		t.Logf("%-34s size %d: hit ratio %.3f", w.name, DefaultCacheSize, runRatio(DefaultCacheSize, w.gen(), w.n))
 	}
 }
+
+// BenchmarkTokenCacheGet measures the cache's own part of a hit: the
+// lookup and the whole-token comparison, on one core and on all.
+func BenchmarkTokenCacheGet(b *testing.B) {
+	c := ratioCache(DefaultCacheSize)
+	toks := make([]string, DefaultCacheSize/2)
+	for i := range toks {
+		toks[i] = ratioToken(i)
+		for range 2 {
+			ratioPut(c, toks[i])
+		}
+	}
+	b.Run("serial", func(b *testing.B) {
+		i := 0
+		for b.Loop() {
+			if !ratioGet(c, toks[i%len(toks)]) {
+				b.Fatal("miss")
+			}
+			i++
+		}
+	})
+	b.Run("parallel-one-token", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if !ratioGet(c, toks[0]) {
+					b.Error("miss")
+					return
+				}
+			}
+		})
+	})
+}
