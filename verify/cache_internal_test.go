@@ -231,13 +231,13 @@ var testNowInternal = time.Unix(1_800_000_000, 0)
 // remembers first-time tokens for a while.
 func TestTokenCacheAdmit(t *testing.T) {
 	c := newTokenCache[int](16)
-	require.Len(t, c.seen, 64)
+	require.Len(t, c.seen, 32)
 	require.False(t, c.admit("a"))
 	require.True(t, c.admit("a"))
 	require.True(t, c.admit("a"))
 	require.False(t, c.admit("b"))
 	require.True(t, c.admit("b"))
 	require.Equal(t, 1, doorkeeperSlots(0))
-	require.Equal(t, 8, doorkeeperSlots(2))
-	require.Equal(t, 4096, doorkeeperSlots(1000))
+	require.Equal(t, 4, doorkeeperSlots(2))
+	require.Equal(t, 2048, doorkeeperSlots(1000))
 }
