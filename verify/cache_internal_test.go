@@ -241,3 +241,37 @@ func TestTokenCacheAdmit(t *testing.T) {
 	require.Equal(t, 4, doorkeeperSlots(2))
 	require.Equal(t, 2048, doorkeeperSlots(1000))
 }
+
+// A Router remembers as many tokens as its routes together, and nothing
+// when every route's cache is off.
+func TestRouterCacheSize(t *testing.T) {
+	k, err := keysource.NewKey("k1", "", testkeys.HMAC(t))
+	require.NoError(t, err)
+	src, err := keysource.NewStatic(k)
+	require.NoError(t, err)
+	mk := func(iss string, size int) TokenVerifier[claims.Registered] {
+		v, err := New(Config[claims.Registered]{
+			Keys: src, Algorithms: []string{"HS256"}, Issuers: []string{iss}, Audiences: []string{"api"}, CacheSize: size,
+		})
+		require.NoError(t, err)
+		return v
+	}
+	for _, tc := range []struct {
+		name   string
+		routes map[string]TokenVerifier[claims.Registered]
+		want   int // 0: off
+	}{
+		{"every cache off", map[string]TokenVerifier[claims.Registered]{"a": mk("a", -1), "b": mk("b", -1)}, 0},
+		{"sizes add up", map[string]TokenVerifier[claims.Registered]{"a": mk("a", 0), "b": mk("b", 100), "c": mk("c", -1)}, DefaultCacheSize + 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := NewRouter(tc.routes)
+			require.NoError(t, err)
+			if tc.want == 0 {
+				require.Nil(t, r.cache)
+				return
+			}
+			require.Equal(t, tc.want, r.cache.size)
+		})
+	}
+}
