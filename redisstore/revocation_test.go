@@ -459,3 +459,28 @@ func TestNewRevocationConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestRedisFlushed: Redis emptied while running (FLUSHALL, no restart, no
+// broken connection): the replicas notice the missing epoch on their next
+// heartbeat and write back.
+func TestRedisFlushed(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a := replica(t, srv.Addr(), nil)
+	synced(t, a)
+	mustRevoke(t, a, revocation.SubjectEntry(iss, "alice", time.Time{}))
+	if r, err := srv.Do("FLUSHALL"); err != nil || r != "+OK" {
+		t.Fatalf("FLUSHALL: %q %v", r, err)
+	}
+	eventually(t, waitFor, "entry written back", func() error {
+		if r, err := srv.Do("HLEN", "{test}:entries"); err != nil || r != ":1" {
+			return errors.New("HLEN = " + r)
+		}
+		return nil
+	})
+	b := replica(t, srv.Addr(), nil)
+	synced(t, b)
+	if err := b.Check(&revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: time.Now().Add(-time.Hour)}); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("after the flush: Check = %v; want ErrRevoked", err)
+	}
+}

@@ -135,7 +135,7 @@ func decodeEntry(field, expires string) (revocation.Entry, error) {
 	e := revocation.Entry{
 		Kind:    revocation.Kind(kind),
 		Issuer:  parts[3][:n],
-		Value:   parts[3][n:],
+		Value:   strings.Clone(parts[3][n:]), // not keeping the whole field alive
 		Expires: time.UnixMilli(exp),
 	}
 	if before != 0 {

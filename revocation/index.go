@@ -54,9 +54,10 @@ type Index struct {
 	tab  atomic.Pointer[table]
 	cuts atomic.Pointer[map[string][]node] // issuer → its cut-offs; nil when none
 
-	mu       sync.Mutex // serializes writers
-	n        int        // entries held, cut-offs included
-	earliest int64      // smallest expiry held (unix ns), 0 when empty
+	mu       sync.Mutex        // serializes writers
+	issuers  map[string]string // one copy of each issuer string
+	n        int               // entries held, cut-offs included
+	earliest int64             // smallest expiry held (unix ns), 0 when empty
 }
 
 type table struct {
@@ -81,7 +82,7 @@ func NewIndex(now func() time.Time) *Index {
 	if now == nil {
 		now = time.Now
 	}
-	x := &Index{now: now}
+	x := &Index{now: now, issuers: map[string]string{}}
 	x.tab.Store(newTable(minBuckets))
 	return x
 }
@@ -180,6 +181,13 @@ func (x *Index) Add(entries ...Entry) (added int) {
 		n := nodeOf(e)
 		if n.expires <= now {
 			continue
+		}
+		// Every entry of an issuer shares one copy of its name (entries
+		// decoded from Redis would each keep their own).
+		if is, ok := x.issuers[n.issuer]; ok {
+			n.issuer = is
+		} else {
+			x.issuers[n.issuer] = n.issuer
 		}
 		var isNew bool
 		if n.kind == KindIssuer {
@@ -341,7 +349,10 @@ func (x *Index) Prune() int {
 		return 0
 	}
 	kept, inTable, earliest := 0, 0, int64(0)
-	keep := func(exp int64) {
+	issuers := map[string]string{}
+	keep := func(n *node) {
+		issuers[n.issuer] = n.issuer
+		exp := n.expires
 		kept++
 		if earliest == 0 || exp < earliest {
 			earliest = exp
@@ -354,7 +365,7 @@ func (x *Index) Prune() int {
 			for _, c := range cs {
 				if c.expires > now {
 					live = append(live, c)
-					keep(c.expires)
+					keep(&c)
 				}
 			}
 			if len(live) > 0 {
@@ -371,7 +382,7 @@ func (x *Index) Prune() int {
 	nt := rehash(tab, len(tab.buckets), now)
 	for i := range nt.buckets {
 		for o := nt.buckets[i].Load(); o != nil; o = o.next {
-			keep(o.expires)
+			keep(o)
 			inTable++
 		}
 	}
@@ -384,6 +395,6 @@ func (x *Index) Prune() int {
 	}
 	x.tab.Store(nt)
 	dropped := x.n - kept
-	x.n, x.earliest = kept, earliest
+	x.n, x.earliest, x.issuers = kept, earliest, issuers
 	return dropped
 }
