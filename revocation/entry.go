@@ -128,20 +128,3 @@ func (e Entry) Normalize(now time.Time, maxLifetime time.Duration) (Entry, error
 	e.Expires = exp
 	return e, nil
 }
-
-// entryKey identifies an entry: two entries with the same key differ only
-// by Expires, and the later one wins.
-type entryKey struct {
-	kind   Kind
-	issuer string
-	value  string
-	before int64
-}
-
-func keyOf(e Entry) entryKey {
-	var b int64
-	if !e.Before.IsZero() {
-		b = e.Before.UnixNano()
-	}
-	return entryKey{kind: e.Kind, issuer: e.Issuer, value: e.Value, before: b}
-}
