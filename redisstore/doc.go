@@ -55,8 +55,8 @@
 // and through the feed every other replica, including one started
 // afterwards, gets it. After a partition, the replica reloads when the link
 // heals and applies what was revoked meanwhile. The whole state is read
-// once per reconnect, not per change: at 100,000 entries that is a few
-// megabytes and about a second.
+// (HSCAN, in batches) once per reconnect, not per change: at 100,000
+// entries that is a few megabytes and one to two seconds.
 //
 // # Out of sync
 //

@@ -127,24 +127,26 @@ func (s *Revocation) apply(res []redis.XStream) error {
 	return nil
 }
 
-// load reads the whole state (entries, epoch, sequence and the feed's last
-// id) in one transaction, adds it to the local copy, and writes back the
-// local entries Redis lacks: those a Redis that restarted empty, or from
-// an older save, lost. Entries are only ever added, so the union is right.
+// load reads the whole state, adds it to the local copy, and writes back the
+// local entries Redis lacks: those a Redis that restarted empty, or from an
+// older save, lost. Entries are only ever added, so the union is right.
+//
+// One transaction reads the epoch, the sequence and the feed's last id;
+// HSCAN then reads the entries in batches (a single HGETALL of a million
+// entries could outlast a read timeout). Nothing is missed: SCAN returns
+// every entry present for the whole scan, and an entry added after the
+// transaction is also in the feed after the id the follower resumes from.
 func (s *Revocation) load(ctx context.Context) error {
 	var (
-		epoch   string
-		seq     int64
-		lastID  string
-		entries map[string]string
+		epoch  string
+		seq    int64
+		lastID string
 	)
 	for attempt := 0; ; attempt++ {
 		var meta *redis.SliceCmd
-		var all *redis.MapStringStringCmd
 		var last *redis.XMessageSliceCmd
 		_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
 			meta = p.HMGet(ctx, s.keys.meta, "epoch", "seq")
-			all = p.HGetAll(ctx, s.keys.entries)
 			last = p.XRevRangeN(ctx, s.keys.feed, "+", "-", 1)
 			return nil
 		})
@@ -153,7 +155,6 @@ func (s *Revocation) load(ctx context.Context) error {
 		}
 		epoch, _ = meta.Val()[0].(string)
 		seq, _ = strconv.ParseInt(str(meta.Val()[1]), 10, 64)
-		entries = all.Val()
 		lastID = "0-0"
 		if msgs := last.Val(); len(msgs) > 0 {
 			lastID = msgs[0].ID
@@ -168,6 +169,19 @@ func (s *Revocation) load(ctx context.Context) error {
 		// epoch, then read again.
 		if err := s.client.HSetNX(ctx, s.keys.meta, "epoch", newEpoch()).Err(); err != nil {
 			return fmt.Errorf("load: %w", err)
+		}
+	}
+	entries := map[string]string{}
+	for cursor := uint64(0); ; {
+		kv, next, err := s.client.HScan(ctx, s.keys.entries, cursor, "", 5000).Result()
+		if err != nil {
+			return fmt.Errorf("load: %w", err)
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			entries[kv[i]] = kv[i+1]
+		}
+		if cursor = next; cursor == 0 {
+			break
 		}
 	}
 	remote := make([]revocation.Entry, 0, len(entries))
@@ -202,13 +216,17 @@ func (s *Revocation) writeBack(ctx context.Context, remote map[string]string) er
 	if len(missing) == 0 {
 		return nil
 	}
-	// One pipeline of EVAL (not EVALSHA: a Redis that restarted has no
-	// scripts loaded) per 500 entries.
+	// Pipelines of EVALSHA, 500 at a time, after loading the script: a
+	// Redis that restarted has none. If it restarts again meanwhile, the
+	// NOSCRIPT errors fail this load and the follower tries again.
+	if err := revokeScript.Load(ctx, s.client).Err(); err != nil {
+		return fmt.Errorf("write back: %w", err)
+	}
 	for rest := missing; len(rest) > 0; {
 		n := min(len(rest), 500)
 		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for _, e := range rest[:n] {
-				p.Eval(ctx, revokeSrc, s.keys.script(), s.revokeArgs(e, now, 0)...)
+				p.EvalSha(ctx, revokeScript.Hash(), s.keys.script(), s.revokeArgs(e, now, 0)...)
 			}
 			return nil
 		})
