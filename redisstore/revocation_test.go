@@ -484,3 +484,43 @@ func TestRedisFlushed(t *testing.T) {
 		t.Fatalf("after the flush: Check = %v; want ErrRevoked", err)
 	}
 }
+
+// TestFeedGap: a change whose feed record a replica never read (trimmed
+// from the stream first) is caught by the sequence numbers, and the
+// replica reloads the state. The test writes such a change by hand: the
+// entry and the sequence, no record.
+func TestFeedGap(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a, b := replica(t, srv.Addr(), nil), replica(t, srv.Addr(), nil)
+	synced(t, a, b)
+	exp := strconv.FormatInt(time.Now().Add(time.Hour).UnixMilli(), 10)
+	lostChange := func(sid string) {
+		t.Helper()
+		field := "2|0|" + strconv.Itoa(len(iss)) + "|" + iss + sid
+		for _, cmd := range [][]string{
+			{"HSET", "{test}:entries", field, exp},
+			{"ZADD", "{test}:expiry", exp, field},
+			{"HINCRBY", "{test}:meta", "seq", "1"},
+		} {
+			if _, err := srv.Do(cmd...); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tests := []struct {
+		name string
+		then func(sid string)
+	}{
+		{"a later record skips a number", func(sid string) { mustRevoke(t, b, revocation.SessionEntry(iss, sid+"-next")) }},
+		{"no record follows", func(string) {}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sid := "lost-" + strconv.Itoa(len(tt.name))
+			lostChange(sid)
+			tt.then(sid)
+			eventually(t, waitFor, "a reloads", refuses(a, revocation.Token{Issuer: iss, SessionID: sid}, revocation.ErrRevoked))
+		})
+	}
+}
