@@ -47,8 +47,10 @@ type RevocationConfig struct {
 	// InsecureServeStale keeps Check answering from the last copy however
 	// old it is: a revocation made meanwhile is not seen.
 	InsecureServeStale bool
-	// MaxEntries caps the entries in Redis; Revoke of a new entry beyond it
-	// returns revocation.ErrFull. If zero, revocation.DefaultMaxEntries.
+	// MaxEntries caps the entries in Redis, and so the local copies; Revoke
+	// of a new entry beyond it returns revocation.ErrFull (after expired
+	// entries are dropped). Entries written back after Redis lost them are
+	// not refused. If zero, revocation.DefaultMaxEntries.
 	MaxEntries int
 	// MaxTokenLifetime is how long an entry without Expires stays in force
 	// after its cut-off, and the longest a one-time identifier is kept. If
@@ -242,7 +244,7 @@ func (s *Revocation) store(ctx context.Context, c redis.Scripter, e revocation.E
 
 // Entries lists the entries in force as Redis holds them.
 func (s *Revocation) Entries(ctx context.Context) ([]revocation.Entry, error) {
-	all, err := s.client.HGetAll(ctx, s.keys.entries).Result()
+	all, err := s.scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: entries: %w", err)
 	}

@@ -171,18 +171,9 @@ func (s *Revocation) load(ctx context.Context) error {
 			return fmt.Errorf("load: %w", err)
 		}
 	}
-	entries := map[string]string{}
-	for cursor := uint64(0); ; {
-		kv, next, err := s.client.HScan(ctx, s.keys.entries, cursor, "", 5000).Result()
-		if err != nil {
-			return fmt.Errorf("load: %w", err)
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			entries[kv[i]] = kv[i+1]
-		}
-		if cursor = next; cursor == 0 {
-			break
-		}
+	entries, err := s.scan(ctx)
+	if err != nil {
+		return fmt.Errorf("load: %w", err)
 	}
 	remote := make([]revocation.Entry, 0, len(entries))
 	for f, exp := range entries {
@@ -199,6 +190,23 @@ func (s *Revocation) load(ctx context.Context) error {
 	}
 	s.epoch, s.lastSeq, s.lastID = epoch, seq, lastID
 	return s.writeBack(ctx, entries)
+}
+
+// scan reads the entries hash in batches: field → expiry.
+func (s *Revocation) scan(ctx context.Context) (map[string]string, error) {
+	entries := map[string]string{}
+	for cursor := uint64(0); ; {
+		kv, next, err := s.client.HScan(ctx, s.keys.entries, cursor, "", 5000).Result()
+		if err != nil {
+			return nil, err
+		}
+		for i := 0; i+1 < len(kv); i += 2 {
+			entries[kv[i]] = kv[i+1]
+		}
+		if cursor = next; cursor == 0 {
+			return entries, nil
+		}
+	}
 }
 
 // writeBack stores, without the cap, every local entry in force that

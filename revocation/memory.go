@@ -146,7 +146,8 @@ func (m *Memory) Release(_ context.Context, issuer, id string) error {
 	return nil
 }
 
-// Status reports the entries held; a Memory store is always in sync.
+// Status reports the entries held (an expired entry counts until the next
+// sweep); a Memory store is always in sync.
 func (m *Memory) Status() Status {
 	return Status{InSync: true, LastSync: m.cfg.Now(), Entries: m.index.Len()}
 }
