@@ -73,7 +73,9 @@
 // # One-time identifiers
 //
 // Use is SET NX with an expiry, Release is DEL: a logout token's jti used
-// on one replica is refused on every other (revocation.ErrReplayed).
+// on one replica is refused on every other (revocation.ErrReplayed). They
+// are not written back when Redis loses its data: a logout token replayed
+// after that could only revoke again what it revoked.
 //
 // Close stops the store's goroutines; it does not close the client.
 package redisstore
