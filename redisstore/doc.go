@@ -19,8 +19,9 @@
 //     with their latest entry, so nothing outlives the tokens it concerns
 //     even when no replica runs. The number of entries is capped.
 //   - {prefix}:feed, a stream with one record per change, trimmed to about
-//     FeedLength records, and {prefix}:meta with an epoch (random, made by
-//     whoever finds Redis without one) and a sequence number.
+//     FeedLength records and expiring with the latest entry, and
+//     {prefix}:meta with an epoch (random, made by whoever finds Redis
+//     without one) and a sequence number.
 //
 // Revoke runs one Lua script that writes the entry, bumps the sequence and
 // appends the record to the feed, atomically, and returns nil only when

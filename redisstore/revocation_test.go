@@ -427,7 +427,7 @@ func TestExpiry(t *testing.T) {
 	// Redis drops it too: the sweep removes it, and the keys expire with
 	// their last entry.
 	eventually(t, waitFor, "Redis drops the entry", func() error {
-		if r, err := srv.Do("EXISTS", "{test}:entries"); err != nil || r != ":0" {
+		if r, err := srv.Do("EXISTS", "{test}:entries", "{test}:expiry", "{test}:feed"); err != nil || r != ":0" {
 			return errors.New("EXISTS = " + r)
 		}
 		return nil

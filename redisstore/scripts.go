@@ -42,8 +42,8 @@ func (k keys) script() []string { return []string{k.meta, k.entries, k.expiry, k
 // step. It creates the epoch when Redis has none (it restarted empty, or
 // never held one), keeps the later expiry of an entry it already holds
 // (and then appends nothing), enforces the cap (ARGV[4], 0: none) after
-// dropping expired entries, and makes the hash and the set expire no
-// earlier than their latest entry. Reply: {status, epoch, seq}; status is
+// dropping expired entries, and makes the hash, the set and the feed
+// expire with their latest entry (not before). Reply: {status, epoch, seq}; status is
 // "ok", "dup" or "full".
 //
 // KEYS: meta, entries, expiry, feed. ARGV: field, expiry ms, now ms, cap,
@@ -74,14 +74,14 @@ if not old and max > 0 and redis.call('HLEN', KEYS[2]) >= max then
 end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[3], exp, ARGV[1])
-for _, k in ipairs({KEYS[2], KEYS[3]}) do
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'ep', ep, 'seq', seq, 'f', ARGV[1], 'e', ARGV[2])
+for _, k in ipairs({KEYS[2], KEYS[3], KEYS[4]}) do
   local t = redis.call('PEXPIRETIME', k)
   if t == -1 or t < exp then
     redis.call('PEXPIREAT', k, exp)
   end
 end
-local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', ARGV[5], '*', 'ep', ep, 'seq', seq, 'f', ARGV[1], 'e', ARGV[2])
 return {'ok', ep, seq}
 `
 
