@@ -63,6 +63,13 @@ func parseProofKey(raw []byte) (*proofKey, error) {
 		return nil, ErrPrivateKey
 	}
 	if err != nil {
+		if j.Public != nil {
+			// jose decoded a key that jwx refused for a reason a key rule
+			// names: let the rule say which.
+			if _, kerr := keysource.NewKey("", "", j.Public); kerr != nil {
+				err = kerr
+			}
+		}
 		return nil, fmt.Errorf("%w: %w", ErrJWK, err)
 	}
 	if j.Kty == "oct" {
