@@ -130,48 +130,21 @@ func (c *Checker) check(ctx context.Context, r Request) (*Proof, error) {
 		return nil, err
 	}
 
-	var hbuf [1024]byte
-	hraw, err := decodeSegment(hbuf[:0], hdrSeg)
-	if err != nil {
-		return nil, err
+	h := c.headers.get(hdrSeg)
+	if h == nil {
+		if h, err = c.checkHeader(hdrSeg); err != nil {
+			return nil, err
+		}
+		c.headers.put(hdrSeg, h)
 	}
-	var h proofHeader
-	if err := json.Unmarshal(hraw, &h); err != nil {
-		return nil, fmt.Errorf("%w: header is not strict JSON or has a member of the wrong type", ErrMalformed)
-	}
-	switch {
-	case h.Crit != nil, h.B64 != nil:
-		return nil, fmt.Errorf("%w: critical header", ErrMalformed)
-	case h.JKU != nil, h.X5U != nil, h.X5C != nil:
-		return nil, fmt.Errorf("%w: key reference header other than jwk", ErrMalformed)
-	}
-	if h.Typ != ProofType {
-		return nil, ErrType
-	}
-	alg, ok := jose.ParseAlg(h.Alg)
-	if !ok || alg.Symmetric() || !c.algs[alg] {
-		return nil, ErrAlgorithm
-	}
-	if h.JWK == nil {
-		return nil, fmt.Errorf("%w: no jwk header", ErrJWK)
-	}
-	if h.JWK.Kind() != '{' {
-		return nil, fmt.Errorf("%w: jwk header is not an object", ErrJWK)
-	}
-	pk, err := c.keys.get(h.JWK)
-	if err != nil {
-		return nil, err
-	}
-	if !pk.key.Fits(alg) {
-		return nil, fmt.Errorf("%w: key does not fit %s", ErrJWK, alg)
-	}
+	alg, pk := h.alg, h.key
 
 	var sbuf [512]byte
 	sig, err := decodeSegment(sbuf[:0], sigSeg)
 	if err != nil {
 		return nil, err
 	}
-	if err := jose.VerifySignature(alg, pk.key.Material(), signingInput, sig); err != nil {
+	if err := c.verify(alg, pk.key.Material(), signingInput, sig); err != nil {
 		return nil, ErrSignature
 	}
 
@@ -222,13 +195,53 @@ func (c *Checker) check(ctx context.Context, r Request) (*Proof, error) {
 	return &Proof{
 		JKT:       pk.jkt,
 		Key:       pk.key.Public(),
-		Algorithm: h.Alg,
+		Algorithm: h.algName,
 		ID:        cl.JTI,
 		Method:    cl.HTM,
 		URI:       cl.HTU,
 		IssuedAt:  iat,
 		Nonce:     cl.Nonce,
 	}, nil
+}
+
+// checkHeader decodes and checks a proof's protected header.
+func (c *Checker) checkHeader(seg string) (*header, error) {
+	var buf [1024]byte
+	raw, err := decodeSegment(buf[:0], seg)
+	if err != nil {
+		return nil, err
+	}
+	var h proofHeader
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return nil, fmt.Errorf("%w: header is not strict JSON or has a member of the wrong type", ErrMalformed)
+	}
+	switch {
+	case h.Crit != nil, h.B64 != nil:
+		return nil, fmt.Errorf("%w: critical header", ErrMalformed)
+	case h.JKU != nil, h.X5U != nil, h.X5C != nil:
+		return nil, fmt.Errorf("%w: key reference header other than jwk", ErrMalformed)
+	}
+	if h.Typ != ProofType {
+		return nil, ErrType
+	}
+	alg, ok := jose.ParseAlg(h.Alg)
+	if !ok || alg.Symmetric() || !c.algs[alg] {
+		return nil, ErrAlgorithm
+	}
+	if h.JWK == nil {
+		return nil, fmt.Errorf("%w: no jwk header", ErrJWK)
+	}
+	if h.JWK.Kind() != '{' {
+		return nil, fmt.Errorf("%w: jwk header is not an object", ErrJWK)
+	}
+	pk, err := parseProofKey(h.JWK)
+	if err != nil {
+		return nil, err
+	}
+	if !pk.key.Fits(alg) {
+		return nil, fmt.Errorf("%w: key does not fit %s", ErrJWK, alg)
+	}
+	return &header{alg: alg, algName: h.Alg, key: pk}, nil
 }
 
 // splitCompact checks the proof's outer shape: exactly two dots, no line
@@ -247,7 +260,7 @@ func splitCompact(s string) (header, payload, sig, signingInput string, err erro
 	if strings.IndexByte(s[second+1:], '.') >= 0 {
 		return "", "", "", "", fmt.Errorf("%w: not a compact JWS", ErrMalformed)
 	}
-	if strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') >= 0 || strings.IndexByte(s, '\r') >= 0 {
 		return "", "", "", "", fmt.Errorf("%w: line break", ErrMalformed)
 	}
 	header, payload, sig = s[:first], s[first+1:second], s[second+1:]

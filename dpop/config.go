@@ -84,7 +84,10 @@ type Checker struct {
 	maxBytes int
 	nonces   *nonces
 	base     *origin // nil when ExternalBaseURL is empty
-	keys     *keyCache
+	headers  *headerCache
+	// verify is jose.VerifySignature; a benchmark replaces it to measure
+	// the checker's cost apart from the signature's.
+	verify func(alg jose.Alg, key any, signingInput string, sig []byte) error
 }
 
 // New validates cfg, applies its defaults and returns a Checker.
@@ -94,7 +97,8 @@ func New(cfg Config) (*Checker, error) {
 		replay:   cfg.Replay,
 		now:      cfg.Now,
 		maxBytes: cfg.MaxProofBytes,
-		keys:     newKeyCache(),
+		headers:  newHeaderCache(),
+		verify:   jose.VerifySignature,
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -2,6 +2,7 @@ package dpop
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/jwtguard/jwtguard/internal/jose"
@@ -14,42 +15,57 @@ type proofKey struct {
 	jkt string
 }
 
-// keyCacheSize bounds the parsed keys kept. A client signs many proofs with
-// one key, so a small cache spares most proofs the JWK parsing and the
-// thumbprint computation.
-const keyCacheSize = 4096
+// headerCacheSize bounds the entries of a headerCache, and
+// maxCachedHeader the length of a header segment it keeps: at most 2 MiB.
+const (
+	headerCacheSize = 1024
+	maxCachedHeader = 2 << 10
+)
 
-// keyCache maps a "jwk" header's exact JSON text to its parsed key. Parsing
-// is a pure function of that text, so a hit gives what parsing would; keys
-// that fail are never cached.
-type keyCache struct {
-	mu sync.RWMutex
-	m  map[string]*proofKey
+// header is a proof's protected header after every check that depends on
+// the header alone: strict JSON, no forbidden members, typ, alg in the
+// allow-list, and a jwk that passes the key rules and fits alg.
+type header struct {
+	alg     jose.Alg
+	algName string
+	key     *proofKey
 }
 
-func newKeyCache() *keyCache { return &keyCache{m: make(map[string]*proofKey)} }
+// headerCache maps a proof's header segment, as sent, to its checked
+// header. A client signs its proofs with one key and algorithm, so all its
+// proofs share one header segment: a hit spares the base64 and JSON
+// decoding, the JWK parsing, the key rules and the thumbprint. Checking a
+// header is a pure function of the segment and the Checker's settings
+// (the cache belongs to one Checker), so a hit gives what checking would;
+// refused headers are never cached. When full, an arbitrary entry goes.
+type headerCache struct {
+	mu sync.RWMutex
+	m  map[string]*header
+}
 
-func (kc *keyCache) get(raw []byte) (*proofKey, error) {
-	kc.mu.RLock()
-	k, ok := kc.m[string(raw)]
-	kc.mu.RUnlock()
-	if ok {
-		return k, nil
+func newHeaderCache() *headerCache { return &headerCache{m: make(map[string]*header)} }
+
+func (hc *headerCache) get(seg string) *header {
+	hc.mu.RLock()
+	h := hc.m[seg]
+	hc.mu.RUnlock()
+	return h
+}
+
+func (hc *headerCache) put(seg string, h *header) {
+	if len(seg) > maxCachedHeader {
+		return
 	}
-	k, err := parseProofKey(raw)
-	if err != nil {
-		return nil, err
-	}
-	kc.mu.Lock()
-	if len(kc.m) >= keyCacheSize {
-		for old := range kc.m { // evict one entry, whichever the map yields
-			delete(kc.m, old)
+	seg = strings.Clone(seg) // do not keep the whole proof alive
+	hc.mu.Lock()
+	if len(hc.m) >= headerCacheSize {
+		for old := range hc.m {
+			delete(hc.m, old)
 			break
 		}
 	}
-	kc.m[string(raw)] = k
-	kc.mu.Unlock()
-	return k, nil
+	hc.m[seg] = h
+	hc.mu.Unlock()
 }
 
 // parseProofKey reads a "jwk" header: strict JSON (jose.ParseJWK), public
