@@ -143,7 +143,11 @@ func TestAttacks(t *testing.T) {
 		}, dpop.ErrAlgorithm, dpop.ReasonAlgorithm},
 		{"private key in jwk", dpop.Config{}, func(t *testing.T) dpop.Request {
 			jwk := testkeys.JWK(t, "", "", p256)
-			jwk["d"] = b64.EncodeToString(p256.D.FillBytes(make([]byte, 32)))
+			d, err := p256.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			jwk["d"] = b64.EncodeToString(d)
 			return request(t, signProof(t, "ES256", p256, with(hdr, "jwk", jwk), cl))
 		}, dpop.ErrPrivateKey, dpop.ReasonPrivateKey},
 		{"RSA private key in jwk", dpop.Config{}, func(t *testing.T) dpop.Request {
@@ -160,6 +164,18 @@ func TestAttacks(t *testing.T) {
 		}, dpop.ErrJWK, dpop.ReasonJWK},
 		{"RSA 1024 jwk", dpop.Config{}, func(t *testing.T) dpop.Request {
 			return request(t, signProof(t, "RS256", weakRSA, headerFor(t, weakRSA), cl))
+		}, dpop.ErrJWK, dpop.ReasonJWK},
+		{"RSA jwk over 4096 bits", dpop.Config{}, func(t *testing.T) dpop.Request {
+			// Refused before any signature check: the modulus need only
+			// have the size, not be a real key's.
+			n := make([]byte, 520)
+			if _, err := rand.Read(n); err != nil {
+				t.Fatal(err)
+			}
+			n[0] |= 0x80
+			n[len(n)-1] |= 1
+			jwk := map[string]any{"kty": "RSA", "n": b64.EncodeToString(n), "e": "AQAB"}
+			return request(t, signProof(t, "RS256", testkeys.RSA2048(t), map[string]any{"typ": "dpop+jwt", "jwk": jwk}, cl))
 		}, dpop.ErrJWK, dpop.ReasonJWK},
 		{"EC point off its curve", dpop.Config{}, func(t *testing.T) dpop.Request {
 			jwk := testkeys.JWK(t, "", "", p256)
@@ -267,6 +283,9 @@ func TestAttacks(t *testing.T) {
 			p, err := check(c, tt.req(t))
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Check = %v, %v; want %v", p, err, tt.want)
+			}
+			if testing.Verbose() {
+				t.Log(err)
 			}
 			if got := dpop.Reason(err); got != tt.reason {
 				t.Errorf("Reason = %q, want %q", got, tt.reason)

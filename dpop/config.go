@@ -21,6 +21,10 @@ const (
 	// 96 bits of randomness; 256 bytes is plenty and bounds what one proof
 	// can make a replay store remember.
 	MaxJTIBytes = 256
+	// MaxRSABits is the largest RSA modulus a proof's jwk may have. The
+	// client picks its key, and the cost of checking a signature grows with
+	// the square of the modulus, so larger keys are refused.
+	MaxRSABits = 4096
 )
 
 // DefaultAlgorithms are the proof algorithms accepted when Config.Algorithms

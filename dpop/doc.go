@@ -36,7 +36,8 @@
 //     the key rules every jwtguard key passes (keysource.NewKey: RSA of at
 //     least 2048 bits with an odd exponent of at least 3 and no ROCA
 //     fingerprint, EC points on P-256, P-384 or P-521, Ed25519 points not of
-//     small order) (ErrJWK);
+//     small order), and RSA of at most MaxRSABits (4096), since the client
+//     picks the key whose signature the server pays to check (ErrJWK);
 //   - the signature, with that key (ErrSignature); no claim is read before;
 //   - strict JSON claims with "jti" (at most MaxJTIBytes), "htm", "htu" and
 //     "iat" (a JSON number) (ErrMalformed, ErrMissingClaim);
@@ -55,6 +56,13 @@
 //     window (ErrReplayed), asked of the ReplayStore; a store that cannot
 //     answer refuses the proof (ErrReplayUnavailable), which HTTP services
 //     answer with 503.
+//
+// A client signs all its proofs with one key, so they share one header
+// segment: each Checker keeps a bounded cache of header segments that
+// passed the header checks (typ, alg, jwk), keyed by the segment as sent,
+// and a proof whose header is in it goes straight to its signature. Refused
+// headers are never cached; the signature and every claim are checked on
+// every proof.
 //
 // The proof's jwk header is the one place jwtguard takes a key from a
 // header, and it is trusted for one thing only: that this proof was signed
@@ -95,9 +103,13 @@
 // proofs (ErrReplayUnavailable) rather than forget one that could still be
 // replayed. It serves one process. With several replicas, a proof replayed
 // to another replica is refused only with a shared store: package
-// redisstore's NewReplay makes one atomic SET NX call to Redis per proof,
-// after a local MemoryReplay has refused same-replica replays without a
-// network call, with a short timeout, failing closed.
+// redisstore's NewReplay makes one round trip to Redis per proof (an atomic
+// SET NX PX, pipelined with a read of an epoch key that reveals a Redis
+// that lost its data), after a local MemoryReplay has refused same-replica
+// replays without a network call, with a short timeout, failing closed. It
+// is the one call on jwtguard's request path that waits on Redis: a local
+// copy fed by a change feed would let a replay sent to two replicas at once
+// through both (see redisstore.Replay).
 //
 // # Server nonces
 //

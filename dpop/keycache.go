@@ -1,6 +1,7 @@
 package dpop
 
 import (
+	"crypto/rsa"
 	"fmt"
 	"strings"
 	"sync"
@@ -93,6 +94,11 @@ func parseProofKey(raw []byte) (*proofKey, error) {
 	}
 	if j.Use != "" && j.Use != "sig" {
 		return nil, fmt.Errorf("%w: key marked for use %q", ErrJWK, j.Use)
+	}
+	if rk, ok := j.Public.(*rsa.PublicKey); ok && rk.N.BitLen() > MaxRSABits {
+		// A proof's key is the client's choice: a huge modulus would make
+		// every signature check cost the server milliseconds.
+		return nil, fmt.Errorf("%w: RSA modulus of %d bits, more than %d", ErrJWK, rk.N.BitLen(), MaxRSABits)
 	}
 	k, err := keysource.NewKey("", j.Alg, j.Public)
 	if err != nil {
