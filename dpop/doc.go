@@ -69,6 +69,17 @@
 // by the holder of that key. Whether the key may use a token is the
 // cnf.jkt comparison.
 //
+// # Answering errors over HTTP
+//
+// For the caller that maps errors to HTTP (RFC 9449 sections 7.1 and 8):
+// ErrUseNonce is a 401 with error "use_dpop_nonce" and the *Error's Nonce in
+// a DPoP-Nonce header; ErrReplayUnavailable is a 503 (the proof may be fine,
+// the store could not say); ErrRequest is the server's own fault (500);
+// every other error, ErrMultipleProofs included, is a 401 with error
+// "invalid_dpop_proof" and algs set to Checker.Algorithms (at a token
+// endpoint, a 400 with the same error codes, RFC 9449 section 5). Reason
+// gives the error_description.
+//
 // # htu, Host and ExternalBaseURL
 //
 // A proof names the URI it was made for, and the server must know its own
