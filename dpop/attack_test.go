@@ -228,6 +228,12 @@ func TestAttacks(t *testing.T) {
 		{"typ missing", dpop.Config{}, func(t *testing.T) dpop.Request {
 			return request(t, signProof(t, "ES256", p256, with(hdr, "typ", nil), cl))
 		}, dpop.ErrType, dpop.ReasonType},
+		{"typ member in upper case only", dpop.Config{}, func(t *testing.T) dpop.Request {
+			return request(t, signProof(t, "ES256", p256, with(hdr, "typ", nil, "TYP", "dpop+jwt"), cl))
+		}, dpop.ErrType, dpop.ReasonType},
+		{"htm member in another case beside htm", dpop.Config{}, func(t *testing.T) dpop.Request {
+			return request(t, signProof(t, "ES256", p256, hdr, with(cl, "htm", "POST", "HTM", "GET")))
+		}, dpop.ErrHTM, dpop.ReasonHTM},
 		{"crit header", dpop.Config{}, func(t *testing.T) dpop.Request {
 			return request(t, signProof(t, "ES256", p256, with(hdr, "crit", []string{"exp"}), cl))
 		}, dpop.ErrMalformed, dpop.ReasonMalformed},

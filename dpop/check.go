@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -190,6 +191,11 @@ func (c *Checker) check(ctx context.Context, r Request) (*Proof, error) {
 		return nil, ErrUseNonce
 	}
 	if err := c.replay.Use(ctx, replayKey(pk.jkt, cl.JTI), iat.Add(c.window+replayMargin)); err != nil {
+		if !errors.Is(err, ErrReplayed) && !errors.Is(err, ErrReplayUnavailable) {
+			// A store that fails without saying how cannot vouch for the
+			// proof: refuse it as unavailable.
+			err = fmt.Errorf("%w: %w", ErrReplayUnavailable, err)
+		}
 		return nil, err
 	}
 	return &Proof{
