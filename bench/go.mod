@@ -1,6 +1,6 @@
 module github.com/jwtguard/jwtguard/bench
 
-go 1.25.0
+go 1.26.0
 
 replace github.com/jwtguard/jwtguard => ../
 
@@ -34,7 +34,7 @@ require (
 	github.com/valyala/fastjson v1.6.10 // indirect
 	golang.org/x/crypto v0.55.0 // indirect
 	golang.org/x/oauth2 v0.36.0 // indirect
-	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/time v0.15.0 // indirect
 	gopkg.in/go-jose/go-jose.v2 v2.6.3 // indirect
 )
