@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -93,6 +94,19 @@ func TestReplayAcrossReplicas(t *testing.T) {
 	}
 	if err := b.check(t, newProof(t)); err != nil {
 		t.Fatalf("fresh proof at B: %v", err)
+	}
+	// Two proofs and the epoch, all under the default hash-tagged prefix.
+	keys, err := replayClient(t, srv.Addr()).Keys(context.Background(), "*").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range keys {
+		if !strings.HasPrefix(k, redisstore.DefaultReplayPrefix) {
+			t.Errorf("key %q outside the prefix", k)
+		}
+	}
+	if len(keys) != 3 {
+		t.Errorf("keys = %q; want two proofs and the epoch", keys)
 	}
 }
 
