@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"go.uber.org/goleak"
 
 	"github.com/jwtguard/jwtguard/internal/redistest"
 	"github.com/jwtguard/jwtguard/redisstore"
@@ -26,11 +25,6 @@ const (
 	testBackoff = 50 * time.Millisecond
 	waitFor     = 10 * time.Second // the bound on healing the issue sets
 )
-
-func checkLeaks(t *testing.T) {
-	t.Helper()
-	t.Cleanup(func() { goleak.VerifyNone(t) })
-}
 
 func newClient(t testing.TB, addr string) *redis.Client {
 	t.Helper()
