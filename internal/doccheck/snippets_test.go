@@ -2,6 +2,7 @@ package doccheck
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/parser"
@@ -184,6 +185,12 @@ func TestGoSnippetsCompile(t *testing.T) {
 	t.Logf("%d Go snippets compiled in %d packages", len(snippets), len(pkgs))
 }
 
+var (
+	errNoMarker    = errors.New("unmarked fragment")
+	errUnknownKind = errors.New("unknown snippet kind")
+	errParse       = errors.New("does not parse")
+)
+
 // render turns a block into a Go file. It returns the directory (relative
 // to the temporary root) for a block that needs a package of its own, ""
 // for the shared fragments package, and the prelude names it uses.
@@ -198,9 +205,9 @@ func render(b block, n int) (src []byte, dir string, need map[string]bool, err e
 		buf.WriteString("\n")
 		return buf.Bytes(), fmt.Sprintf("file%03d", n), nil, nil
 	case b.marker == "":
-		return nil, "", nil, fmt.Errorf("a ```go block with neither a package clause nor a <!-- snippet: body|decl|expr --> marker before it")
+		return nil, "", nil, fmt.Errorf("%w: a ```go block with neither a package clause nor a <!-- snippet: body|decl|expr --> marker before it", errNoMarker)
 	case b.marker != "body" && b.marker != "decl" && b.marker != "expr":
-		return nil, "", nil, fmt.Errorf("unknown snippet kind %q (body, decl or expr)", b.marker)
+		return nil, "", nil, fmt.Errorf("%w %q (body, decl or expr)", errUnknownKind, b.marker)
 	}
 
 	var wrapped string
@@ -215,7 +222,7 @@ func render(b block, n int) (src []byte, dir string, need map[string]bool, err e
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, b.doc.rel, "package p\n"+wrapped, parser.ParseComments)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("does not parse as a %s fragment: %v", b.marker,
+		return nil, "", nil, fmt.Errorf("%w as a %s fragment: %v", errParse, b.marker,
 			strings.ReplaceAll(err.Error(), filepath.Dir(b.doc.abs)+string(filepath.Separator), ""))
 	}
 	names := map[string]bool{}
