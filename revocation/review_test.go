@@ -46,3 +46,33 @@ func TestReview_RepeatedCutoffsFillStore(t *testing.T) {
 		})
 	}
 }
+
+// TestReview_FarFutureTimes: Index keeps times as int64 nanoseconds
+// (time.Time.UnixNano, undefined after 2262). A token whose exp says
+// "never" in the usual way (9999-12-31T23:59:59Z) and that an operator
+// revokes as leaked: Revoke returns nil, and the entry is dropped on the
+// spot as already expired, because its expiry wrapped around to a time in
+// the past. The same happens to a cut-off far ahead, and to a token's iat
+// far ahead or far back.
+func TestReview_FarFutureTimes(t *testing.T) {
+	checkLeaks(t)
+	never := time.Unix(253402300799, 0) // 9999-12-31T23:59:59Z
+	c := newClock()
+	m := newMemory(t, revocation.MemoryConfig{Now: c.Now})
+	ctx := context.Background()
+	if err := m.Revoke(ctx, revocation.TokenEntry(iss, "leaked", never)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(&revocation.Token{Issuer: iss, ID: "leaked", ExpiresAt: never}); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("a revoked token whose exp is %s: Check = %v; want ErrRevoked", never.UTC(), err)
+	}
+	if err := m.Revoke(ctx, revocation.SubjectEntry(iss, "alice", never)); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Check(&revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: c.Now()}); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("a token issued now, cut-off at %s: Check = %v; want ErrRevoked", never.UTC(), err)
+	}
+	if err := m.Check(&revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: time.Unix(-1<<40, 0)}); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("a token issued long ago: Check = %v; want ErrRevoked", err)
+	}
+}
