@@ -111,3 +111,25 @@ func TestReview_ReplayEvictedUnderVolatileTTL(t *testing.T) {
 		t.Fatalf("the proof replayed to replica B after eviction: %v; want ErrReplayed (or ErrReplayUnavailable)", err)
 	}
 }
+
+// TestReview_FarFutureExpiryShared: a token whose exp is 9999-12-31
+// ("never"), revoked on one replica, is refused on the replica that revoked
+// it and on one started afterwards (the expiry must survive the trip
+// through Redis's milliseconds and the Index's nanoseconds).
+func TestReview_FarFutureExpiryShared(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a := replica(t, srv.Addr(), nil)
+	synced(t, a)
+	never := time.Unix(253402300799, 0)
+	tok := revocation.Token{Issuer: iss, ID: "leaked", ExpiresAt: never}
+	mustRevoke(t, a, revocation.TokenEntry(iss, "leaked", never))
+	if err := a.Check(&tok); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("replica that revoked: Check = %v; want ErrRevoked", err)
+	}
+	b := replica(t, srv.Addr(), nil)
+	synced(t, b)
+	if err := b.Check(&tok); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("replica started afterwards: Check = %v; want ErrRevoked", err)
+	}
+}
