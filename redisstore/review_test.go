@@ -133,3 +133,27 @@ func TestReview_FarFutureExpiryShared(t *testing.T) {
 		t.Fatalf("replica started afterwards: Check = %v; want ErrRevoked", err)
 	}
 }
+
+// TestReview_ReplayFreshReplicaAfterLoss: after Redis loses its data, the
+// replicas that knew the old epoch refuse proofs for 2×window+10 s, but a
+// replica that starts meanwhile (a pod rescheduled with the Redis pod, a
+// rolling deploy after a Redis failover) has no old epoch to compare and
+// accepts at once, so a proof accepted just before the loss passes again
+// there. The package documents it; it is cheap to close (e.g. the epoch
+// records when Redis got it, from Redis's TIME, and every replica refuses
+// proofs until that time plus the loss window).
+func TestReview_ReplayFreshReplicaAfterLoss(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a := newReplica(t, srv.Addr(), time.Now)
+	proof := newProof(t)
+	if err := a.check(t, proof); err != nil {
+		t.Fatal(err)
+	}
+	srv.Kill()
+	srv.RestartEmpty()
+	c := newReplica(t, srv.Addr(), time.Now)
+	if err := c.check(t, proof); !errors.Is(err, dpop.ErrReplayed) && !errors.Is(err, dpop.ErrReplayUnavailable) {
+		t.Fatalf("a proof accepted before Redis lost its data, replayed to a replica started after: %v; want refused", err)
+	}
+}
