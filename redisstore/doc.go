@@ -83,9 +83,9 @@
 // Redis's maxmemory policy must be noeviction. The entries, the expiry set
 // and the feed carry an expiry and the meta hash does not, so a volatile-*
 // policy under memory pressure evicts entries and keeps the epoch and the
-// sequence: no replica notices the loss (see the review test
-// TestReview_RevocationEvictedSilently). The same holds for the DPoP
-// replay keys (see Replay).
+// sequence: no replica notices the loss, and a replica started afterwards
+// lacks those revocations. The same holds for the DPoP replay keys (see
+// Replay).
 //
 // Close stops the store's goroutines; it does not close the client.
 package redisstore
