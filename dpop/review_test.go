@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"errors"
 	"strconv"
 	"testing"
 	"time"
@@ -43,5 +44,22 @@ func TestReview_OneClientFillsReplayStore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("another client's first proof after one client's flood: %v (reason %q); want accepted",
 			err, dpop.Reason(err))
+	}
+}
+
+// TestReview_HTUUnicodeHostFolding: htu's host was lower-cased with
+// strings.ToLower, which folds non-ASCII letters too: KELVIN SIGN (U+212A,
+// percent-encoded in the URI) becomes "k", so a proof made for
+// https://\u212Aapi.example.com (another host, xn--api-...) passed at
+// https://kapi.example.com. RFC 3986 case normalization is ASCII only.
+func TestReview_HTUUnicodeHostFolding(t *testing.T) {
+	c := newChecker(t, dpop.Config{ExternalBaseURL: "https://kapi.example.com"})
+	key := testkeys.P256(t)
+	cl := claimsFor("kelvin")
+	cl["htu"] = "https://%E2%84%AAapi.example.com/resource"
+	r := request(t, signProof(t, "ES256", key, headerFor(t, key), cl))
+	r.URL.Host = "kapi.example.com"
+	if _, err := check(c, r); !errors.Is(err, dpop.ErrHTU) {
+		t.Fatalf("Check = %v; want ErrHTU", err)
 	}
 }
