@@ -39,6 +39,12 @@ func TestSeriesDoNotGrowWithClientInput(t *testing.T) {
 	var before int
 	for i := range n {
 		if i == warmup {
+			// The unknown-kid refresh's hook runs after its waiters
+			// were released: let it land before counting.
+			require.Eventually(t, func() bool {
+				_, fam := series(t, r.reg)
+				return fam["jwtguard_key_fetches_total"] == 2
+			}, 5*time.Second, time.Millisecond)
 			before, _ = series(t, r.reg)
 		}
 		sub, iss, kid := rnd(t), rnd(t), rnd(t)

@@ -2,6 +2,7 @@ package prommetrics_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -48,7 +49,8 @@ func newRig(t *testing.T) *rig {
 	}))
 	t.Cleanup(r.jwks.Close)
 	r.src, err = keysource.NewJWKS(keysource.JWKSConfig{URL: r.jwks.URL, FetchConfig: keysource.FetchConfig{
-		Hooks: r.m.KeySourceHooks("idp"),
+		Hooks:  r.m.KeySourceHooks("idp"),
+		Logger: slog.New(slog.DiscardHandler),
 	}})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = r.src.Close() })
