@@ -111,6 +111,7 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Observer:                  cfg.Observer,
 		Validators:                cfg.Validators,
 	})
 	if err != nil {
@@ -126,6 +127,7 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 	}
 	if cfg.DocumentedStatuses {

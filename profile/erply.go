@@ -117,6 +117,7 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Observer:                  cfg.Observer,
 		RequiredClaims:            []string{names.Account},
 		Validators:                append(validators, cfg.Validators...),
 	}
@@ -144,6 +145,7 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer, headerPlace(ErplyTokenHeader)},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 	}, nil
 }

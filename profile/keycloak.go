@@ -149,6 +149,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Observer:                  cfg.Observer,
 		Validators:                append(validators, cfg.Validators...),
 	})
 	if err != nil {
@@ -164,6 +165,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now},
 	}, nil

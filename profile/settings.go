@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/verify"
 )
 
 // Settings are the settings shared by the profiles that verify tokens with
@@ -28,6 +29,11 @@ type Settings struct {
 	// CacheSize is how many verified tokens the verifier remembers. If
 	// zero, verify.DefaultCacheSize; a negative value turns the cache off.
 	CacheSize int
+
+	// Observer, if set, is the verifier's verify.Config.Observer: it is
+	// told about every verification, for metrics and traces (the adapters
+	// in package metrics give one). If nil, nothing is observed.
+	Observer verify.Observer
 }
 
 // warnInsecure logs, at Warn on Fetch.Logger (or slog.Default()), that the
