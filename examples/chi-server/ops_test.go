@@ -153,4 +153,3 @@ func TestOpsEndpointsProfiles(t *testing.T) {
 		assert.Equal(t, 1.0, sample(t, m, `jwtguard_remote_check_attempts_total{checker="epr"}`))
 	})
 }
-
