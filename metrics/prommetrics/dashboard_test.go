@@ -16,6 +16,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/require"
 
+	"github.com/jwtguard/jwtguard/internal/testkeys"
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/metrics/prommetrics"
 	"github.com/jwtguard/jwtguard/middleware"
@@ -40,7 +41,9 @@ func exercised(t *testing.T) map[string]dto.MetricType {
 	obs.VerifyEnd(ctx, verify.VerifyEvent{Reason: "expired", CacheHit: true})
 	h := m.KeySourceHooks("s")
 	h.RefreshEnd(keysource.RefreshEvent{Trigger: keysource.TriggerFirst, Outcome: keysource.OutcomeFailed, Err: errors.New("x")})
-	h.KeysChanged("s", nil, nil)
+	k, err := keysource.NewKey("k1", "ES256", &testkeys.P256(t).PublicKey)
+	require.NoError(t, err)
+	h.KeysChanged("s", []*keysource.Key{k}, []*keysource.Key{k})
 	h.UnknownKID("s", "kid")
 	h.CooldownRejected("s", keysource.RefreshUnknownKID)
 	require.NoError(t, m.WatchKeySource("s", &statusSource{keysource.Status{Serving: true, Keys: 1, LastSuccess: time.Now()}}))

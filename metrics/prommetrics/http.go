@@ -13,10 +13,10 @@ import (
 // request has status and reason "". Combine it with another OnOutcome with
 // metrics.OnOutcome.
 func (m *Metrics) Middleware(name string) func(*http.Request, middleware.Outcome) {
-	allowed := m.decisions.WithLabelValues(name, middleware.Allowed.String(), "", "")
+	allowed := newLazyCounter(m.decisions, name, middleware.Allowed.String(), "", "")
 	return func(_ *http.Request, o middleware.Outcome) {
 		if o.Decision == middleware.Allowed && o.Status == 0 && o.Reason == "" {
-			allowed.Inc()
+			allowed.get().Inc()
 			return
 		}
 		m.decisions.WithLabelValues(name, o.Decision.String(), metrics.Status(o.Status), metrics.Reason(o.Reason)).Inc()

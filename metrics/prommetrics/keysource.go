@@ -16,20 +16,24 @@ import (
 // (never by the source's URL, and never by a kid). Combine them with
 // other hooks with metrics.Hooks.
 func (m *Metrics) KeySourceHooks(name string) keysource.Hooks {
-	fetchTime := m.fetchTime.WithLabelValues(name)
-	unknown := m.unknownKID.WithLabelValues(name)
-	added := m.keysAdded.WithLabelValues(name)
-	removed := m.keysRemoved.WithLabelValues(name)
+	fetchTime := newLazyHistogram(m.fetchTime, name)
+	unknown := newLazyCounter(m.unknownKID, name)
+	added := newLazyCounter(m.keysAdded, name)
+	removed := newLazyCounter(m.keysRemoved, name)
 	return keysource.Hooks{
 		RefreshEnd: func(e keysource.RefreshEvent) {
 			m.fetches.WithLabelValues(name, e.Trigger.String(), e.Outcome.String()).Inc()
-			fetchTime.Observe(e.Duration.Seconds())
+			fetchTime.get().Observe(e.Duration.Seconds())
 		},
 		KeysChanged: func(_ string, a, r []*keysource.Key) {
-			added.Add(float64(len(a)))
-			removed.Add(float64(len(r)))
+			if len(a) > 0 {
+				added.get().Add(float64(len(a)))
+			}
+			if len(r) > 0 {
+				removed.get().Add(float64(len(r)))
+			}
 		},
-		UnknownKID: func(string, string) { unknown.Inc() },
+		UnknownKID: func(string, string) { unknown.get().Inc() },
 		CooldownRejected: func(_ string, reason keysource.RefreshReason) {
 			m.cooldown.WithLabelValues(name, reason.String()).Inc()
 		},

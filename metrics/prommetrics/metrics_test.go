@@ -179,3 +179,17 @@ func TestRemoteCheckAndDecisions(t *testing.T) {
 	_, err = prommetrics.New(nil, prommetrics.Options{})
 	require.Error(t, err)
 }
+
+// TestNoSeriesBeforeUse checks that wiring a verifier, a key source, a
+// middleware or a checker that never does anything adds no series.
+func TestNoSeriesBeforeUse(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := prommetrics.New(reg, prommetrics.Options{})
+	require.NoError(t, err)
+	_ = m.Verifier("v")
+	_ = m.KeySourceHooks("s")
+	_ = m.Middleware("h")
+	_ = m.RemoteCheck("c")
+	total, byFamily := series(t, reg)
+	require.Zero(t, total, "%v", byFamily)
+}

@@ -12,12 +12,12 @@ import (
 // jwtguard_remote_check_attempts_total. Answers from the checker's cache
 // are not calls and are not recorded.
 func (m *Metrics) RemoteCheck(name string) func(remotecheck.CheckEvent) {
-	accepted := m.checks.WithLabelValues(name, metrics.OutcomeAccepted, "")
-	dur := m.checkTime.WithLabelValues(name)
-	attempts := m.checkAttempts.WithLabelValues(name)
+	accepted := newLazyCounter(m.checks, name, metrics.OutcomeAccepted, "")
+	dur := newLazyHistogram(m.checkTime, name)
+	attempts := newLazyCounter(m.checkAttempts, name)
 	return func(e remotecheck.CheckEvent) {
 		if e.Active {
-			accepted.Inc()
+			accepted.get().Inc()
 		} else {
 			reason := metrics.Reason(e.Reason)
 			if reason == "" {
@@ -25,7 +25,7 @@ func (m *Metrics) RemoteCheck(name string) func(remotecheck.CheckEvent) {
 			}
 			m.checks.WithLabelValues(name, metrics.OutcomeRejected, reason).Inc()
 		}
-		dur.Observe(e.Duration.Seconds())
-		attempts.Add(float64(e.Attempts))
+		dur.get().Observe(e.Duration.Seconds())
+		attempts.get().Add(float64(e.Attempts))
 	}
 }

@@ -3,8 +3,6 @@ package prommetrics
 import (
 	"context"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/verify"
 )
@@ -17,23 +15,23 @@ func (m *Metrics) Verifier(name string) verify.Observer {
 	o := &observer{
 		m:        m,
 		name:     name,
-		accepted: m.verifications.WithLabelValues(name, metrics.OutcomeAccepted, ""),
-		hits:     m.cacheHits.WithLabelValues(name),
-		misses:   m.cacheMisses.WithLabelValues(name),
-		hitTime:  m.verifyTime.WithLabelValues(name, "hit"),
-		missTime: m.verifyTime.WithLabelValues(name, "miss"),
+		accepted: newLazyCounter(m.verifications, name, metrics.OutcomeAccepted, ""),
+		hits:     newLazyCounter(m.cacheHits, name),
+		misses:   newLazyCounter(m.cacheMisses, name),
+		hitTime:  newLazyHistogram(m.verifyTime, name, "hit"),
+		missTime: newLazyHistogram(m.verifyTime, name, "miss"),
 	}
 	return o
 }
 
 // observer is one verifier's Observer; the series it touches on every call
-// are resolved once.
+// are resolved once, on first use.
 type observer struct {
 	m                 *Metrics
 	name              string
-	accepted          prometheus.Counter
-	hits, misses      prometheus.Counter
-	hitTime, missTime prometheus.Observer
+	accepted          *lazyCounter
+	hits, misses      *lazyCounter
+	hitTime, missTime *lazyHistogram
 }
 
 // VerifyStart implements verify.Observer; it changes nothing.
@@ -42,15 +40,15 @@ func (o *observer) VerifyStart(ctx context.Context) context.Context { return ctx
 // VerifyEnd implements verify.Observer.
 func (o *observer) VerifyEnd(_ context.Context, e verify.VerifyEvent) {
 	if e.Reason == "" {
-		o.accepted.Inc()
+		o.accepted.get().Inc()
 	} else {
 		o.m.verifications.WithLabelValues(o.name, metrics.OutcomeRejected, metrics.Reason(e.Reason)).Inc()
 	}
 	if e.CacheHit {
-		o.hits.Inc()
-		o.hitTime.Observe(e.Duration.Seconds())
+		o.hits.get().Inc()
+		o.hitTime.get().Observe(e.Duration.Seconds())
 	} else {
-		o.misses.Inc()
-		o.missTime.Observe(e.Duration.Seconds())
+		o.misses.get().Inc()
+		o.missTime.get().Observe(e.Duration.Seconds())
 	}
 }
