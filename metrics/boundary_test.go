@@ -8,11 +8,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// corePackages may never import a metrics adapter or a metrics stack: a
+// corePackages (and the Redis stores) may never import a metrics adapter or a metrics stack: a
 // user who imports only them must not compile Prometheus or OpenTelemetry.
 var corePackages = []string{
 	"claims", "keysource", "verify", "middleware", "remotecheck",
-	"revocation", "profile", "readiness", "backchannel",
+	"revocation", "dpop", "profile", "readiness", "backchannel", "redisstore",
 }
 
 // forbidden are import path prefixes the core must not depend on.

@@ -111,6 +111,7 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Revocation:                cfg.Revocation,
 		Observer:                  cfg.Observer,
 		Validators:                cfg.Validators,
 	})

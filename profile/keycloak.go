@@ -149,6 +149,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Revocation:                cfg.Revocation,
 		Observer:                  cfg.Observer,
 		Validators:                append(validators, cfg.Validators...),
 	})
@@ -167,7 +168,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		ready:      []func(context.Context) error{src.Ready},
 		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
-		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now},
+		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now, revocation: cfg.Revocation},
 	}, nil
 }
 

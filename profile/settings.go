@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -29,6 +30,14 @@ type Settings struct {
 	// CacheSize is how many verified tokens the verifier remembers. If
 	// zero, verify.DefaultCacheSize; a negative value turns the cache off.
 	CacheSize int
+
+	// Revocation, if set, is asked whether a verified token was revoked
+	// (see verify.Config.Revocation): a revocation.Store such as
+	// revocation.NewMemory or a Redis store. A Keycloak profile's
+	// BackchannelLogout writes its revocations there, so that the
+	// profile's verifier refuses the tokens of a logged-out session. If
+	// nil, nothing is revoked.
+	Revocation revocation.Checker
 
 	// Observer, if set, is the verifier's verify.Config.Observer: it is
 	// told about every verification, for metrics and traces (the adapters

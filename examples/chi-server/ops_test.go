@@ -59,7 +59,8 @@ func TestOpsEndpointsDemo(t *testing.T) {
 	expired := mint(t, a.issuerURL, url.Values{"ttl": {"-5m"}})
 	for _, s := range []step{
 		{name: "me", path: "/api/me", header: bearer(user), status: 200},
-		{name: "me again (cache)", path: "/api/me", header: bearer(user), status: 200},
+		{name: "me again (admitted to the cache)", path: "/api/me", header: bearer(user), status: 200},
+		{name: "me from the cache", path: "/api/me", header: bearer(user), status: 200},
 		{name: "no token", path: "/api/me", status: 401, challenge: realmChallenge},
 		{name: "expired", path: "/api/me", header: bearer(expired), status: 401,
 			challenge: realmChallenge + `, error="invalid_token", error_description="expired"`},
@@ -74,15 +75,15 @@ func TestOpsEndpointsDemo(t *testing.T) {
 		series string
 		want   float64
 	}{
-		{`jwtguard_verifications_total{outcome="accepted",reason="",verifier="demo"}`, 3},
+		{`jwtguard_verifications_total{outcome="accepted",reason="",verifier="demo"}`, 4},
 		{`jwtguard_verifications_total{outcome="rejected",reason="expired",verifier="demo"}`, 1},
 		{`jwtguard_verify_cache_hits_total{verifier="demo"}`, 2},
-		{`jwtguard_verify_cache_misses_total{verifier="demo"}`, 2},
-		{`jwtguard_verify_duration_seconds_count{cache="miss",verifier="demo"}`, 2},
+		{`jwtguard_verify_cache_misses_total{verifier="demo"}`, 3},
+		{`jwtguard_verify_duration_seconds_count{cache="miss",verifier="demo"}`, 3},
 		{`jwtguard_key_fetches_total{outcome="updated",source="demo",trigger="first"}`, 1},
 		{`jwtguard_keys_served{source="demo"}`, 1},
 		{`jwtguard_keys_stale{source="demo"}`, 0},
-		{`jwtguard_http_decisions_total{decision="allowed",handler="api",reason="",status=""}`, 3},
+		{`jwtguard_http_decisions_total{decision="allowed",handler="api",reason="",status=""}`, 4},
 		{`jwtguard_http_decisions_total{decision="denied",handler="api",reason="missing_token",status="401"}`, 1},
 		{`jwtguard_http_decisions_total{decision="denied",handler="api",reason="expired",status="401"}`, 1},
 		{`jwtguard_http_decisions_total{decision="denied",handler="api",reason="missing_role",status="403"}`, 1},

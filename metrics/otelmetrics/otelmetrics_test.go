@@ -121,6 +121,8 @@ func TestVerifySpans(t *testing.T) {
 	ctx, parent := r.tp.Tracer("test").Start(context.Background(), "GET /api")
 	_, err := r.v.Verify(ctx, good)
 	require.NoError(t, err)
+	_, err = r.v.Verify(ctx, good) // the cache admits it now
+	require.NoError(t, err)
 	_, err = r.v.Verify(ctx, good) // a cache hit
 	require.NoError(t, err)
 	parent.End()
@@ -133,7 +135,7 @@ func TestVerifySpans(t *testing.T) {
 	require.ErrorIs(t, err, verify.ErrMalformed)
 
 	spans := spansNamed(r, otelmetrics.SpanVerify)
-	require.Len(t, spans, 5)
+	require.Len(t, spans, 6)
 	tests := []struct {
 		name     string
 		span     tracetest.SpanStub
@@ -143,10 +145,11 @@ func TestVerifySpans(t *testing.T) {
 		cacheHit bool
 	}{
 		{name: "accepted", span: spans[0], child: true, alg: "ES256"},
-		{name: "cache hit", span: spans[1], child: true, alg: "ES256", cacheHit: true},
-		{name: "wrong issuer", span: spans[2], alg: "ES256", reason: verify.ReasonIssuer},
-		{name: "unknown kid", span: spans[3], alg: "ES256", reason: verify.ReasonUnknownKey},
-		{name: "malformed", span: spans[4], reason: verify.ReasonMalformed},
+		{name: "accepted again", span: spans[1], child: true, alg: "ES256"},
+		{name: "cache hit", span: spans[2], child: true, alg: "ES256", cacheHit: true},
+		{name: "wrong issuer", span: spans[3], alg: "ES256", reason: verify.ReasonIssuer},
+		{name: "unknown kid", span: spans[4], alg: "ES256", reason: verify.ReasonUnknownKey},
+		{name: "malformed", span: spans[5], reason: verify.ReasonMalformed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,7 +281,7 @@ func TestMetrics(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
 	r := newRig(t)
 	good := sign(t, testKID, testIssuer, "alice")
-	for range 2 {
+	for range 3 { // the cache admits a token at its second verification
 		_, err := r.v.Verify(context.Background(), good)
 		require.NoError(t, err)
 	}
@@ -308,11 +311,11 @@ func TestMetrics(t *testing.T) {
 		attrs  []attribute.KeyValue
 		want   float64
 	}{
-		{name: "accepted", metric: "jwtguard.verifications", unit: "{verification}", attrs: []attribute.KeyValue{verifier, otelmetrics.AttrOutcome.String("accepted")}, want: 2},
+		{name: "accepted", metric: "jwtguard.verifications", unit: "{verification}", attrs: []attribute.KeyValue{verifier, otelmetrics.AttrOutcome.String("accepted")}, want: 3},
 		{name: "malformed", metric: "jwtguard.verifications", unit: "{verification}", attrs: []attribute.KeyValue{verifier, otelmetrics.AttrReason.String("malformed")}, want: 1},
-		{name: "latency", metric: "jwtguard.verify.duration", unit: "s", attrs: []attribute.KeyValue{verifier}, want: 3},
+		{name: "latency", metric: "jwtguard.verify.duration", unit: "s", attrs: []attribute.KeyValue{verifier}, want: 4},
 		{name: "hits", metric: "jwtguard.verify.cache.hits", unit: "{verification}", attrs: []attribute.KeyValue{verifier}, want: 1},
-		{name: "misses", metric: "jwtguard.verify.cache.misses", unit: "{verification}", attrs: []attribute.KeyValue{verifier}, want: 2},
+		{name: "misses", metric: "jwtguard.verify.cache.misses", unit: "{verification}", attrs: []attribute.KeyValue{verifier}, want: 3},
 		{name: "fetches", metric: "jwtguard.key.fetches", unit: "{fetch}", attrs: []attribute.KeyValue{source, otelmetrics.AttrTrigger.String("first"), otelmetrics.AttrOutcome.String("updated")}, want: 1},
 		{name: "fetch latency", metric: "jwtguard.key.fetch.duration", unit: "s", attrs: []attribute.KeyValue{source}, want: 1},
 		{name: "keys added", metric: "jwtguard.keys.added", unit: "{key}", attrs: []attribute.KeyValue{source}, want: 1},

@@ -70,17 +70,18 @@ func TestVerifierAndMiddleware(t *testing.T) {
 	r := newRig(t)
 	good := token(t, testKID, goodClaims("alice"))
 	require.Equal(t, http.StatusNoContent, r.send(good)) // miss
+	require.Equal(t, http.StatusNoContent, r.send(good)) // miss: the cache admits a token at its second verification
 	require.Equal(t, http.StatusNoContent, r.send(good)) // hit
 	require.Equal(t, http.StatusUnauthorized, r.send(""))
 	require.Equal(t, http.StatusUnauthorized, r.send("a.b.c"))
 
-	requireValue(t, r.reg, "jwtguard_verifications_total", "outcome=accepted,reason=,verifier=idp", 2)
+	requireValue(t, r.reg, "jwtguard_verifications_total", "outcome=accepted,reason=,verifier=idp", 3)
 	requireValue(t, r.reg, "jwtguard_verifications_total", "outcome=rejected,reason=malformed,verifier=idp", 1)
 	requireValue(t, r.reg, "jwtguard_verify_cache_hits_total", "verifier=idp", 1)
-	requireValue(t, r.reg, "jwtguard_verify_cache_misses_total", "verifier=idp", 2)
+	requireValue(t, r.reg, "jwtguard_verify_cache_misses_total", "verifier=idp", 3)
 	requireValue(t, r.reg, "jwtguard_verify_duration_seconds", "cache=hit,verifier=idp", 1)
-	requireValue(t, r.reg, "jwtguard_verify_duration_seconds", "cache=miss,verifier=idp", 2)
-	requireValue(t, r.reg, "jwtguard_http_decisions_total", "decision=allowed,handler=api,reason=,status=", 2)
+	requireValue(t, r.reg, "jwtguard_verify_duration_seconds", "cache=miss,verifier=idp", 3)
+	requireValue(t, r.reg, "jwtguard_http_decisions_total", "decision=allowed,handler=api,reason=,status=", 3)
 	requireValue(t, r.reg, "jwtguard_http_decisions_total", "decision=denied,handler=api,reason=missing_token,status=401", 1)
 	requireValue(t, r.reg, "jwtguard_http_decisions_total", "decision=denied,handler=api,reason=malformed,status=401", 1)
 
