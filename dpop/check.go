@@ -102,7 +102,13 @@ func (c *Checker) Check(ctx context.Context, r Request) (*Proof, error) {
 		if e.Reason == ReasonUseNonce && c.nonces != nil {
 			e.Nonce = c.nonces.current()
 		}
+		if c.onCheck != nil {
+			c.onCheck(e.Reason)
+		}
 		return nil, e
+	}
+	if c.onCheck != nil {
+		c.onCheck("")
 	}
 	return p, nil
 }

@@ -3,8 +3,10 @@ package metrics
 import (
 	"strconv"
 
+	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/remotecheck"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -28,7 +30,8 @@ func init() {
 
 // Reasons returns the allow-list of reason label values: the stable
 // reasons of verify, middleware, remotecheck and dpop, "error" (an error
-// that carries no reason) and ReasonOther.
+// that carries no reason) and ReasonOther. The same word may come from
+// two packages ("malformed", "signature"): the metric says which.
 func Reasons() []string {
 	return []string{
 		// verify
@@ -48,6 +51,11 @@ func Reasons() []string {
 		// remotecheck
 		remotecheck.ReasonInactive, remotecheck.ReasonCheckRefused,
 		remotecheck.ReasonCheckUnavailable, remotecheck.ReasonBadResponse,
+		// dpop (malformed, algorithm, signature and missing_claim are above)
+		dpop.ReasonMissing, dpop.ReasonMultipleProofs, dpop.ReasonType,
+		dpop.ReasonJWK, dpop.ReasonPrivateKey, dpop.ReasonHTM, dpop.ReasonHTU,
+		dpop.ReasonIAT, dpop.ReasonATH, dpop.ReasonUseNonce, dpop.ReasonReplayed,
+		dpop.ReasonStoreUnavailable, dpop.ReasonRequest,
 		ReasonOther,
 	}
 }
@@ -69,6 +77,16 @@ func Outcome(reason string) string {
 		return OutcomeAccepted
 	}
 	return OutcomeRejected
+}
+
+// Kind returns a revocation kind as a label value: "token", "session",
+// "subject", "client", "issuer", or ReasonOther.
+func Kind(k revocation.Kind) string {
+	switch k {
+	case revocation.KindToken, revocation.KindSession, revocation.KindSubject, revocation.KindClient, revocation.KindIssuer:
+		return k.String()
+	}
+	return ReasonOther
 }
 
 // Status returns an HTTP status as a label value: "" for 0 (a request the

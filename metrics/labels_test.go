@@ -7,9 +7,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/middleware"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -104,4 +106,22 @@ func TestCombinators(t *testing.T) {
 		f(nil, middleware.Outcome{})
 		require.Equal(t, 11, n)
 	})
+}
+
+func TestKind(t *testing.T) {
+	tests := []struct {
+		name string
+		in   revocation.Kind
+		want string
+	}{
+		{name: "session", in: revocation.KindSession, want: "session"},
+		{name: "issuer", in: revocation.KindIssuer, want: "issuer"},
+		{name: "unknown", in: revocation.Kind(77), want: metrics.ReasonOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.Equal(t, tt.want, metrics.Kind(tt.in))
+		})
+	}
+	require.Equal(t, dpop.ReasonReplayed, metrics.Reason(dpop.ReasonReplayed))
 }

@@ -31,9 +31,11 @@
 //	jwtguard.remote_check.duration    s (histogram)   jwtguard.checker
 //	jwtguard.remote_check.attempts    {request}       jwtguard.checker
 //	jwtguard.http.decisions           {request}       jwtguard.handler, jwtguard.decision, http.response.status_code, jwtguard.reason
+//	jwtguard.revocations              {revocation}    jwtguard.store, jwtguard.revocation.kind, jwtguard.result
 //	jwtguard.revocation.entries       {entry} gauge   jwtguard.store
 //	jwtguard.revocation.sync_lag      s       gauge   jwtguard.store
 //	jwtguard.revocation.in_sync       1       gauge   jwtguard.store
+//	jwtguard.dpop.proofs              {proof}         jwtguard.checker, jwtguard.outcome, jwtguard.reason
 //
 // # Traces
 //

@@ -73,6 +73,9 @@ type Metrics struct {
 
 	decisions metric.Int64Counter
 
+	revocations metric.Int64Counter
+	proofs      metric.Int64Counter
+
 	revEntries metric.Int64ObservableGauge
 	revLag     metric.Float64ObservableGauge
 	revInSync  metric.Int64ObservableGauge
@@ -144,6 +147,8 @@ func New(opts Options) (*Metrics, error) {
 	m.checkTime = histogram("jwtguard.remote_check.duration", "Time a remote token check took, retries included.", nb)
 	m.checkAttempts = counter("jwtguard.remote_check.attempts", "{request}", "Requests sent to an issuer to check tokens.")
 	m.decisions = counter("jwtguard.http.decisions", "{request}", "Middleware decisions by status and reason.")
+	m.revocations = counter("jwtguard.revocations", "{revocation}", "Revocations a store was asked to keep, by kind and result (stored, or refused because full).")
+	m.proofs = counter("jwtguard.dpop.proofs", "{proof}", "DPoP proofs checked, by outcome and reason.")
 	m.revEntries = igauge("jwtguard.revocation.entries", "{entry}", "Revocation entries in force.")
 	m.revLag = fgauge("jwtguard.revocation.sync_lag", "s", "How long the store's local copy has not been confirmed in sync with the shared state.")
 	m.revInSync = igauge("jwtguard.revocation.in_sync", "1", "1 when the store's local copy follows the shared state.")

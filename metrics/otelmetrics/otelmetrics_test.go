@@ -299,6 +299,12 @@ func TestMetrics(t *testing.T) {
 	check := r.m.RemoteCheck("epr")
 	check(remotecheck.CheckEvent{Attempts: 2, Duration: time.Second, Reason: remotecheck.ReasonInactive})
 	require.NoError(t, r.m.WatchRevocation("mem", &revStore{revocation.Status{InSync: true, Entries: 4}}))
+	onRevoke, onFull := r.m.Revocations("mem")
+	onRevoke(revocation.Entry{Kind: revocation.KindSession, Issuer: "https://issuer.test", Value: "sid-secret"})
+	onFull(revocation.Entry{Kind: revocation.Kind(99)})
+	proofs := r.m.DPoP("api")
+	proofs("")
+	proofs("replayed")
 	require.Error(t, r.m.WatchRevocation("mem", &revStore{}))
 	require.Error(t, r.m.WatchKeySource("idp", r.src))
 
@@ -330,6 +336,10 @@ func TestMetrics(t *testing.T) {
 		{name: "revocation entries", metric: "jwtguard.revocation.entries", unit: "{entry}", attrs: []attribute.KeyValue{otelmetrics.AttrStore.String("mem")}, want: 4},
 		{name: "revocation in sync", metric: "jwtguard.revocation.in_sync", unit: "1", want: 1},
 		{name: "revocation lag", metric: "jwtguard.revocation.sync_lag", unit: "s", want: 0},
+		{name: "revoked session", metric: "jwtguard.revocations", unit: "{revocation}", attrs: []attribute.KeyValue{otelmetrics.AttrKind.String("session"), otelmetrics.AttrResult.String("stored")}, want: 1},
+		{name: "refused, kind mapped", metric: "jwtguard.revocations", unit: "{revocation}", attrs: []attribute.KeyValue{otelmetrics.AttrKind.String("other"), otelmetrics.AttrResult.String("full")}, want: 1},
+		{name: "proof accepted", metric: "jwtguard.dpop.proofs", unit: "{proof}", attrs: []attribute.KeyValue{otelmetrics.AttrOutcome.String("accepted")}, want: 1},
+		{name: "proof replayed", metric: "jwtguard.dpop.proofs", unit: "{proof}", attrs: []attribute.KeyValue{otelmetrics.AttrReason.String("replayed")}, want: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,11 +1,13 @@
 package otelmetrics
 
 import (
+	"context"
 	"fmt"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/revocation"
 )
 
@@ -13,6 +15,27 @@ import (
 // revocation.Store.
 type RevocationStatus interface {
 	Status() revocation.Status
+}
+
+// Revocations returns the functions for the OnRevoke and OnFull hooks of
+// the revocation store called name (revocation.MemoryConfig, or the Hooks
+// of a redisstore.RevocationConfig):
+//
+//	cfg.OnRevoke, cfg.OnFull = m.Revocations("revocations")
+//
+// They record jwtguard.revocations by jwtguard.revocation.kind and
+// jwtguard.result ("stored", or "full" for an entry refused because the
+// store holds its maximum). The entry's issuer and value are never
+// recorded.
+func (m *Metrics) Revocations(name string) (onRevoke, onFull func(revocation.Entry)) {
+	store := AttrStore.String(name)
+	count := func(result string) func(revocation.Entry) {
+		r := AttrResult.String(result)
+		return func(e revocation.Entry) {
+			m.revocations.Add(context.Background(), 1, metric.WithAttributes(store, r, AttrKind.String(metrics.Kind(e.Kind))))
+		}
+	}
+	return count("stored"), count("full")
 }
 
 // WatchRevocation reports store's state at every collection, with the

@@ -28,6 +28,8 @@ const (
 	AttrDecision      = attribute.Key("jwtguard.decision")
 	AttrStatusCode    = attribute.Key("http.response.status_code")
 	AttrStore         = attribute.Key("jwtguard.store")
+	AttrKind          = attribute.Key("jwtguard.revocation.kind")
+	AttrResult        = attribute.Key("jwtguard.result")
 )
 
 // Span names.

@@ -50,6 +50,9 @@ func exercised(t *testing.T) map[string]dto.MetricType {
 	m.RemoteCheck("c")(remotecheck.CheckEvent{Attempts: 1, Active: true})
 	m.Middleware("h")(nil, middleware.Outcome{Decision: middleware.Denied, Status: 401, Reason: "expired"})
 	require.NoError(t, m.WatchRevocation("r", &revStore{revocation.Status{InSync: true}}))
+	onRevoke, _ := m.Revocations("r")
+	onRevoke(revocation.Entry{Kind: revocation.KindSession})
+	m.DPoP("d")("")
 	mfs, err := reg.Gather()
 	require.NoError(t, err)
 	out := map[string]dto.MetricType{}

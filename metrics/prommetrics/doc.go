@@ -46,9 +46,14 @@
 //
 //	jwtguard_http_decisions_total{handler,decision,status,reason}  decision allowed|anonymous|preflight|denied
 //
-// Revocation stores (WatchRevocation):
+// Revocation stores (Revocations, WatchRevocation):
 //
+//	jwtguard_revocations_total{store,kind,result}           kind token|session|subject|client|issuer; result stored|full
 //	jwtguard_revocation_entries{store}                      entries in force
 //	jwtguard_revocation_sync_lag_seconds{store}             how long the local copy has not been confirmed in sync
 //	jwtguard_revocation_in_sync{store}                      1 or 0
+//
+// DPoP proofs (DPoP):
+//
+//	jwtguard_dpop_proofs_total{checker,outcome,reason}
 package prommetrics

@@ -56,6 +56,9 @@ type Metrics struct {
 
 	decisions *prometheus.CounterVec
 
+	revocations *prometheus.CounterVec
+	proofs      *prometheus.CounterVec
+
 	watched *watched
 }
 
@@ -97,12 +100,14 @@ func New(reg prometheus.Registerer, opts Options) (*Metrics, error) {
 	m.checkTime = histogram("jwtguard_remote_check_duration_seconds", "Time a remote token check took, retries included.", nb, "checker")
 	m.checkAttempts = counter("jwtguard_remote_check_attempts_total", "Requests sent to an issuer to check tokens.", "checker")
 	m.decisions = counter("jwtguard_http_decisions_total", "Middleware decisions by status and reason.", "handler", "decision", "status", "reason")
+	m.revocations = counter("jwtguard_revocations_total", "Revocations a store was asked to keep, by kind and result (stored, or refused because full).", "store", "kind", "result")
+	m.proofs = counter("jwtguard_dpop_proofs_total", "DPoP proofs checked, by outcome and reason.", "checker", "outcome", "reason")
 	m.watched = newWatched(m.now)
 
 	cs := []prometheus.Collector{
 		m.verifications, m.verifyTime, m.cacheHits, m.cacheMisses,
 		m.fetches, m.fetchTime, m.unknownKID, m.cooldown, m.keysAdded, m.keysRemoved,
-		m.checks, m.checkTime, m.checkAttempts, m.decisions, m.watched,
+		m.checks, m.checkTime, m.checkAttempts, m.decisions, m.revocations, m.proofs, m.watched,
 	}
 	for i, c := range cs {
 		if err := reg.Register(c); err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/revocation"
 )
 
@@ -19,6 +20,24 @@ var (
 	descRevLag     = prometheus.NewDesc("jwtguard_revocation_sync_lag_seconds", "How long the store's local copy has not been confirmed in sync with the shared state.", []string{"store"}, nil)
 	descRevInSync  = prometheus.NewDesc("jwtguard_revocation_in_sync", "1 when the store's local copy follows the shared state.", []string{"store"}, nil)
 )
+
+// Revocations returns the functions for the OnRevoke and OnFull hooks of
+// the revocation store called name (revocation.MemoryConfig, or the Hooks
+// of a redisstore.RevocationConfig):
+//
+//	cfg.OnRevoke, cfg.OnFull = m.Revocations("revocations")
+//
+// They record jwtguard_revocations_total by kind and result ("stored", or
+// "full" for an entry refused because the store holds its maximum). The
+// entry's issuer and value are never recorded.
+func (m *Metrics) Revocations(name string) (onRevoke, onFull func(revocation.Entry)) {
+	count := func(result string) func(revocation.Entry) {
+		return func(e revocation.Entry) {
+			m.revocations.WithLabelValues(name, metrics.Kind(e.Kind), result).Inc()
+		}
+	}
+	return count("stored"), count("full")
+}
 
 // WatchRevocation reports store's state at every scrape, labelled name:
 // jwtguard_revocation_entries, jwtguard_revocation_sync_lag_seconds and
