@@ -55,6 +55,6 @@ done
 sleep 4 # a last scrape
 "$work/render" draw -prometheus http://127.0.0.1:19090 -dashboard docs/grafana/jwtguard.json \
 	-range "$DURATION" -step 5s -rate-interval 30s -out docs/grafana/jwtguard.svg \
-	-note "Rendered by docs/grafana/render.sh from Prometheus scraping go run ./examples/chi-server (demo and EPR profile) under $DURATION of mixed load; not a Grafana screenshot (Grafana is not installable here). No revocation store runs in the example."
+	-note "Drawn by docs/grafana/render.sh from a real Prometheus scraping go run ./examples/chi-server (demo, and EPR profile) under $DURATION of mixed load; not a Grafana screenshot (Grafana is not installable here).\\nThe example server has no revocation store and no DPoP check: those panels are empty."
 rsvg-convert -o docs/grafana/jwtguard.png docs/grafana/jwtguard.svg
 echo "wrote docs/grafana/jwtguard.svg and docs/grafana/jwtguard.png"

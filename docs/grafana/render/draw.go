@@ -62,7 +62,7 @@ func draw(ctx context.Context, args []string) error {
 	step := fs.Duration("step", 5*time.Second, "query resolution")
 	rate := fs.String("rate-interval", "30s", "what $__rate_interval stands for")
 	out := fs.String("out", "docs/grafana/jwtguard.svg", "SVG to write")
-	note := fs.String("note", "", "a line under the title")
+	note := fs.String("note", "", `lines under the title, separated by \n`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func draw(ctx context.Context, args []string) error {
 	end := time.Now().Truncate(*step)
 	start := end.Add(-*rng)
 
-	header := 56.0
+	header := 52.0 + 14*float64(strings.Count(*note, `\n`))
 	height := 0.0
 	for _, p := range d.Panels {
 		height = math.Max(height, float64(p.GridPos.Y+p.GridPos.H)*rowH)
@@ -89,7 +89,9 @@ func draw(ctx context.Context, args []string) error {
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%.0f" font-family="DejaVu Sans, Inter, Helvetica, Arial, sans-serif">`+"\n", canvasW, height+header+gap)
 	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="%s"/>`+"\n", bg)
 	fmt.Fprintf(&b, `<text x="12" y="26" font-size="18" fill="%s">%s</text>`+"\n", text, esc(d.Title+" — last "+rng.String()))
-	fmt.Fprintf(&b, `<text x="12" y="46" font-size="11" fill="%s">%s</text>`+"\n", dim, esc(*note))
+	for i, line := range strings.Split(*note, `\n`) {
+		fmt.Fprintf(&b, `<text x="12" y="%d" font-size="11" fill="%s">%s</text>`+"\n", 44+14*i, dim, esc(line))
+	}
 	for _, p := range d.Panels {
 		x := float64(p.GridPos.X)*colW + gap/2
 		y := header + float64(p.GridPos.Y)*rowH + gap/2
@@ -232,7 +234,7 @@ func format(v float64, unit string) string {
 			return trim(v*1e6) + " µs"
 		case v < 1:
 			return trim(v*1e3) + " ms"
-		case v < 120:
+		case v < 600:
 			return trim(v) + " s"
 		case v < 7200:
 			return trim(v/60) + " min"
