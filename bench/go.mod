@@ -9,12 +9,15 @@ require (
 	github.com/auth0/go-jwt-middleware/v2 v2.3.1
 	github.com/auth0/go-jwt-middleware/v3 v3.3.0
 	github.com/coreos/go-oidc/v3 v3.21.0
+	github.com/go-chi/chi/v5 v5.5.0
+	github.com/go-chi/jwtauth/v5 v5.3.3
 	github.com/go-jose/go-jose/v4 v4.1.8
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/jwtguard/jwtguard v0.0.0-00010101000000-000000000000
 	github.com/lestrrat-go/httprc/v3 v3.0.6
 	github.com/lestrrat-go/jwx/v2 v2.1.7
 	github.com/lestrrat-go/jwx/v3 v3.4.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (
