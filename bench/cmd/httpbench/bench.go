@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -82,7 +83,11 @@ func (b *bench) run(ctx context.Context) error {
 // header prints how the run was made.
 func (b *bench) header() {
 	fmt.Printf("# jwtguard HTTP benchmark, %s\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	fmt.Printf("# %s, %d cores, %s\n", cpuModel(), runtime.NumCPU(), runtime.Version())
+	cores := runtime.NumCPU()
+	if n, err := strconv.Atoi(os.Getenv(pinnedEnv)); err == nil {
+		cores = n // this process sees only the core it is pinned to
+	}
+	fmt.Printf("# %s, %d cores, %s\n", cpuModel(), cores, runtime.Version())
 	fmt.Printf("# load before: %s\n", loadavg())
 	pin := "not pinned (no taskset, one core, or -pin=false)"
 	if b.pinned {

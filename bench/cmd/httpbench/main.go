@@ -90,7 +90,18 @@ func main() {
 	flag.IntVar(&o.loadCPU, "load-cpu", 1, "the load generator's core when pinned")
 	flag.Parse()
 	if *quick {
-		o.rounds, o.duration, o.warmup = 1, time.Second, 250*time.Millisecond
+		// Flags given explicitly win over -quick's values.
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["rounds"] {
+			o.rounds = 1
+		}
+		if !set["duration"] {
+			o.duration = time.Second
+		}
+		if !set["warmup"] {
+			o.warmup = 250 * time.Millisecond
+		}
 	}
 	var err error
 	if o.serve != "" {
@@ -146,9 +157,13 @@ func serve(o options) error {
 }
 
 // canPin reports whether the server and the load generator can each get a
-// core of their own.
+// core of their own. The process taskset started sees only its own core,
+// so it trusts the mark its parent left.
 func canPin(o options) (string, bool) {
-	if !o.pin || runtime.GOOS != "linux" || runtime.NumCPU() < 2 {
+	if !o.pin || runtime.GOOS != "linux" {
+		return "", false
+	}
+	if os.Getenv(pinnedEnv) == "" && runtime.NumCPU() < 2 {
 		return "", false
 	}
 	path, err := exec.LookPath("taskset")
@@ -175,7 +190,7 @@ func orchestrate(o options) error {
 			return err
 		}
 		cmd := exec.Command(taskset, append([]string{"-c", strconv.Itoa(o.loadCPU), self}, os.Args[1:]...)...)
-		cmd.Env = append(os.Environ(), pinnedEnv+"=1")
+		cmd.Env = append(os.Environ(), pinnedEnv+"="+strconv.Itoa(runtime.NumCPU()))
 		cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 		if err := cmd.Run(); err != nil {
 			var exit *exec.ExitError
