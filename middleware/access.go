@@ -69,7 +69,7 @@ func roleFunc[C any](configured func(*C, string, string) bool) func(*C, string, 
 
 // mapHasScope reads the "scope" claim of untyped claims as claims.Scopes
 // decodes it: a string split on spaces only (RFC 6749 section 3.3: a comma
-// is part of a scope name), or an array of strings.
+// is part of a scope name), or an array of strings only.
 func mapHasScope(m claims.Map, want string) bool {
 	switch v := m["scope"].(type) {
 	case string:
@@ -79,11 +79,17 @@ func mapHasScope(m claims.Map, want string) bool {
 			}
 		}
 	case []any:
+		// An array holding anything but strings is no scope list (claims.Scopes
+		// refuses it, as Map.Strings does for roles): it grants nothing.
+		found := false
 		for _, e := range v {
-			if s, ok := e.(string); ok && s == want {
-				return true
+			s, ok := e.(string)
+			if !ok {
+				return false
 			}
+			found = found || s == want
 		}
+		return found
 	case []string:
 		for _, s := range v {
 			if s == want {

@@ -111,6 +111,7 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Revocation:                cfg.Revocation,
 		Validators:                cfg.Validators,
 	})
 	if err != nil {

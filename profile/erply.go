@@ -117,6 +117,7 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Revocation:                cfg.Revocation,
 		RequiredClaims:            []string{names.Account},
 		Validators:                append(validators, cfg.Validators...),
 	}

@@ -149,6 +149,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		Leeway:                    cfg.Leeway,
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
+		Revocation:                cfg.Revocation,
 		Validators:                append(validators, cfg.Validators...),
 	})
 	if err != nil {
@@ -165,7 +166,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
 		closers:    []func() error{src.Close},
-		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now},
+		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now, revocation: cfg.Revocation},
 	}, nil
 }
 

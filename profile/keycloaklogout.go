@@ -3,6 +3,7 @@ package profile
 import (
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"time"
 
@@ -20,8 +21,11 @@ type BackchannelConfig struct {
 	// e-Attestations, EAttestationsClient). Required.
 	ClientID string
 
-	// Store records the revocations and the logout tokens' jti; give it
-	// to the verifier too, so that revoked tokens are refused. Required.
+	// Store records the revocations and the logout tokens' jti. If nil,
+	// the profile's Settings.Revocation, which must then be a
+	// revocation.Store. If set, it must be that same store: revocations
+	// kept where the profile's verifier never looks would answer Keycloak
+	// 200 and let the session's tokens in until they expire.
 	Store revocation.Store
 
 	// MaxAge is how old a logout token may be by its "iat". If zero,
@@ -50,6 +54,38 @@ type logoutSource struct {
 	algorithms []string
 	leeway     time.Duration
 	now        func() time.Time
+	// revocation is the profile's Settings.Revocation, which its verifier
+	// checks.
+	revocation revocation.Checker
+}
+
+// store returns the store logout revocations go to: the one the profile's
+// verifier checks.
+func (l *logoutSource) store(given revocation.Store) (revocation.Store, error) {
+	if l.revocation == nil {
+		return nil, fmt.Errorf("%w: the profile's verifier checks no revocations: set KeycloakConfig.Revocation to the store BackchannelLogout writes to", ErrConfig)
+	}
+	if given == nil {
+		s, ok := l.revocation.(revocation.Store)
+		if !ok {
+			return nil, fmt.Errorf("%w: KeycloakConfig.Revocation is a %T, not a revocation.Store: pass BackchannelConfig.Store", ErrConfig, l.revocation)
+		}
+		return s, nil
+	}
+	if !sameValue(given, l.revocation) {
+		return nil, fmt.Errorf("%w: BackchannelConfig.Store is not KeycloakConfig.Revocation: the profile's verifier would never see its revocations", ErrConfig)
+	}
+	return given, nil
+}
+
+// sameValue reports whether two interface values hold the same pointer;
+// values of other kinds are never the same (comparing them could panic).
+func sameValue(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Kind() != reflect.Pointer || vb.Kind() != reflect.Pointer || va.Type() != vb.Type() {
+		return false
+	}
+	return va.Pointer() == vb.Pointer()
 }
 
 // BackchannelLogout returns the receiver of the OpenID Connect
@@ -69,15 +105,16 @@ func (p *Profile[C]) BackchannelLogout(cfg BackchannelConfig) (*backchannel.Hand
 	if cfg.ClientID == "" {
 		return nil, fmt.Errorf("%w: BackchannelConfig.ClientID is required: the client whose Backchannel logout URL this is, the aud of its logout tokens", ErrConfig)
 	}
-	if cfg.Store == nil {
-		return nil, fmt.Errorf("%w: BackchannelConfig.Store is required", ErrConfig)
+	store, err := p.logout.store(cfg.Store)
+	if err != nil {
+		return nil, err
 	}
 	h, err := backchannel.New(backchannel.Config{
 		Keys:                             p.logout.keys,
 		Issuer:                           p.logout.issuer,
 		ClientID:                         cfg.ClientID,
 		Algorithms:                       slices.Clone(p.logout.algorithms),
-		Store:                            cfg.Store,
+		Store:                            store,
 		Leeway:                           p.logout.leeway,
 		MaxAge:                           cfg.MaxAge,
 		MaxBodyBytes:                     cfg.MaxBodyBytes,

@@ -91,11 +91,11 @@ func postLogout(h http.Handler, token string) (int, string) {
 
 func TestKeycloakBackchannelLogout(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	p := newKeycloak(t, realm, nil)
 	store := newLogoutStore()
+	p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Revocation = store })
 	quietLog := slog.New(slog.DiscardHandler)
 
-	h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: quietLog})
+	h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Logger: quietLog})
 	require.NoError(t, err)
 
 	t.Run("Keycloak 25+ logout token revokes the session", func(t *testing.T) {
@@ -146,8 +146,9 @@ func TestKeycloakBackchannelLogout(t *testing.T) {
 func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
 	t.Run("algorithms", func(t *testing.T) {
 		realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Algorithms = []string{"PS256"} })
-		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(), Logger: slog.New(slog.DiscardHandler)})
+		store := newLogoutStore()
+		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Algorithms = []string{"PS256"}; c.Revocation = store })
+		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
 		status, body := postLogout(h, realm.TypedLogoutToken(nil))
 		assert.Equal(t, http.StatusBadRequest, status)
@@ -156,8 +157,8 @@ func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
 	t.Run("clock", func(t *testing.T) {
 		realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
 		late := func() time.Time { return time.Now().Add(time.Hour) }
-		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Now = late })
-		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(), Logger: slog.New(slog.DiscardHandler)})
+		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Now = late; c.Revocation = newLogoutStore() })
+		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Logger: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
 		status, body := postLogout(h, realm.TypedLogoutToken(fakeidp.Claims{"exp": nil}))
 		assert.Equal(t, http.StatusBadRequest, status)
@@ -167,7 +168,12 @@ func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
 
 func TestBackchannelLogoutConfigErrors(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	kc := newKeycloak(t, realm, nil)
+	kcStore := newLogoutStore()
+	kc := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Revocation = kcStore })
+	unchecked := newKeycloak(t, realm, nil)
+	checkerOnly := newKeycloak(t, realm, func(c *profile.KeycloakConfig) {
+		c.Revocation = checkerFunc(func(*revocation.Token) error { return nil })
+	})
 	erply := newErply(t, fakeidp.NewErply(t, fakeidp.ErplyOptions{}), nil)
 	tests := []struct {
 		name string
@@ -177,12 +183,20 @@ func TestBackchannelLogoutConfigErrors(t *testing.T) {
 			_, err := kc.BackchannelLogout(profile.BackchannelConfig{Store: newLogoutStore()})
 			return err
 		}},
-		{name: "no store", call: func() error {
-			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID})
+		{name: "the profile's verifier checks no revocations", call: func() error {
+			_, err := unchecked.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore()})
+			return err
+		}},
+		{name: "a store other than the profile's", call: func() error {
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore()})
+			return err
+		}},
+		{name: "the profile's checker is no store and none is given", call: func() error {
+			_, err := checkerOnly.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID})
 			return err
 		}},
 		{name: "negative MaxAge", call: func() error {
-			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(), MaxAge: -1})
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: kcStore, MaxAge: -1})
 			return err
 		}},
 		{name: "not a Keycloak profile", call: func() error {
@@ -198,3 +212,7 @@ func TestBackchannelLogoutConfigErrors(t *testing.T) {
 		})
 	}
 }
+
+type checkerFunc func(*revocation.Token) error
+
+func (f checkerFunc) Check(t *revocation.Token) error { return f(t) }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/revocation"
 )
 
 // Settings are the settings shared by the profiles that verify tokens with
@@ -28,6 +29,14 @@ type Settings struct {
 	// CacheSize is how many verified tokens the verifier remembers. If
 	// zero, verify.DefaultCacheSize; a negative value turns the cache off.
 	CacheSize int
+
+	// Revocation, if set, is asked whether a verified token was revoked
+	// (see verify.Config.Revocation): a revocation.Store such as
+	// revocation.NewMemory or a Redis store. A Keycloak profile's
+	// BackchannelLogout writes its revocations there, so that the
+	// profile's verifier refuses the tokens of a logged-out session. If
+	// nil, nothing is revoked.
+	Revocation revocation.Checker
 }
 
 // warnInsecure logs, at Warn on Fetch.Logger (or slog.Default()), that the

@@ -114,6 +114,8 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 //	verify.ErrNotYetValid     the answer's nbf is in the future
 //	ErrInactive               the issuer says the token is not active
 //	verify.ErrClaims          the answer's claims do not decode into C, or a validator refused them
+//	verify.ErrBinding         the answer's claims carry "cnf": a sender-constrained token, which a
+//	                          remote check (no proof of possession) never accepts as a bearer token
 //	ErrCheckUnavailable       the issuer could not be reached after every attempt, or no check slot
 //	                          freed within Options.QueueTimeout (matches keysource.ErrUnavailable)
 //	ErrBadResponse            the issuer's answer could not be read (matches ErrCheckUnavailable)
@@ -223,6 +225,9 @@ func (c *Checker[C]) decode(ctx context.Context, token string, res Result, token
 	}
 	if err := json.Unmarshal(res.Claims, a.claims); err != nil {
 		return &answer[C]{token: token, err: tokenError(fmt.Errorf("%w: %s", verify.ErrClaims, describeJSON(err)))}, true
+	}
+	if hasConfirmation(res.Claims) {
+		return &answer[C]{token: token, err: errBound}, true
 	}
 	var reg *claims.Registered
 	if c.carrier {

@@ -90,8 +90,8 @@ type Entry struct {
 	Before time.Time
 	// Expires is when the entry leaves by itself. Zero means the store's
 	// default: for KindToken nothing (the caller must give the token's exp),
-	// for the others the revocation time plus the store's maximum token
-	// lifetime.
+	// for the others the later of the revocation time and Before, plus the
+	// store's maximum token lifetime (see Entry.Normalize).
 	Expires time.Time
 }
 

@@ -3,6 +3,8 @@ package verify_test
 import (
 	"context"
 	"crypto/ed25519"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -116,4 +118,111 @@ func BenchmarkVerifyCacheHitParallel(b *testing.B) {
 			}
 		}
 	})
+}
+
+// coldTokens are 20,000 distinct HS256 and ES256 tokens with Keycloak-sized
+// bodies, made once per process.
+var coldTokens = struct {
+	once         sync.Once
+	hs256, es256 []string
+}{}
+
+const coldCount = 20_000
+
+func coldWorkload(b *testing.B) (hs256, es256 []string) {
+	coldTokens.once.Do(func() {
+		hdr := map[string]any{"kid": "k1", "typ": "JWT"}
+		for i := range coldCount {
+			c := keycloakClaims()
+			c["jti"] = fmt.Sprintf("cold-%d", i)
+			coldTokens.hs256 = append(coldTokens.hs256, testkeys.SignClaims(b, "HS256", testkeys.HMAC(b), hdr, c))
+			coldTokens.es256 = append(coldTokens.es256, testkeys.SignClaims(b, "ES256", testkeys.P256(b), hdr, c))
+		}
+	})
+	return coldTokens.hs256, coldTokens.es256
+}
+
+// BenchmarkVerifyCold cycles through 20,000 distinct tokens, far more than
+// the cache holds, with the cache off and on: the cache must never make
+// this workload slower (compare the off and on lines of each algorithm).
+// HS256 is the cheapest verification, so the cache's own cost shows most
+// there.
+func BenchmarkVerifyCold(b *testing.B) {
+	hs, es := coldWorkload(b)
+	ecKey := testkeys.P256(b)
+	for _, alg := range []struct {
+		name   string
+		pub    any
+		tokens []string
+	}{
+		{"HS256", testkeys.HMAC(b), hs},
+		{"ES256", &ecKey.PublicKey, es},
+	} {
+		for _, cache := range []struct {
+			name string
+			size int
+		}{{"cache=off", -1}, {"cache=on", 0}} {
+			b.Run(alg.name+"/"+cache.name, func(b *testing.B) {
+				k, err := keysource.NewKey("k1", "", alg.pub)
+				if err != nil {
+					b.Fatal(err)
+				}
+				src, err := keysource.NewStatic(k)
+				if err != nil {
+					b.Fatal(err)
+				}
+				v, err := verify.New(verify.Config[claims.Keycloak]{
+					Keys: src, Algorithms: []string{alg.name}, Issuers: []string{testIssuer}, Audiences: []string{testAudience},
+					Now: func() time.Time { return testNow }, CacheSize: cache.size,
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ctx := context.Background()
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					if _, err := v.Verify(ctx, alg.tokens[i%len(alg.tokens)]); err != nil {
+						b.Fatal(err)
+					}
+					i++
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkRouterCacheHit measures a token verified before, through a
+// Router: the hit should cost what the route's own hit costs.
+func BenchmarkRouterCacheHit(b *testing.B) {
+	k, err := keysource.NewKey("k1", "", &testkeys.RSA2048(b).PublicKey)
+	if err != nil {
+		b.Fatal(err)
+	}
+	src, err := keysource.NewStatic(k)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := verify.New(verify.Config[claims.Keycloak]{
+		Keys: src, Algorithms: []string{"RS256"}, Issuers: []string{testIssuer}, Audiences: []string{testAudience},
+		Now: func() time.Time { return testNow },
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r, err := verify.NewRouter(map[string]verify.TokenVerifier[claims.Keycloak]{testIssuer: v})
+	if err != nil {
+		b.Fatal(err)
+	}
+	tok := testkeys.SignClaims(b, "RS256", testkeys.RSA2048(b), map[string]any{"kid": "k1", "typ": "JWT"}, keycloakClaims())
+	ctx := context.Background()
+	if _, err := r.Verify(ctx, tok); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Verify(ctx, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

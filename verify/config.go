@@ -99,9 +99,10 @@ type Config[C any] struct {
 	Observer Observer
 
 	// CacheSize is how many verified tokens the Verifier remembers, so that a
-	// token presented again skips the signature check and the claims
-	// decoding (see Verify for what a hit still checks). If zero,
-	// DefaultCacheSize; a negative value turns the cache off.
+	// token that keeps coming back skips the signature check and the claims
+	// decoding (see Verify for when a token is stored and what a hit still
+	// checks). If zero, DefaultCacheSize; a negative value turns the cache
+	// off.
 	CacheSize int
 
 	// InsecureSkipIssuerCheck accepts any "iss". Only for tokens whose

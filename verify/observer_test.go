@@ -55,6 +55,8 @@ func TestObserver(t *testing.T) {
 	_, err := v.Verify(ctx, tok)
 	require.NoError(t, err)
 	require.True(t, src.sawSpan, "the key source did not get the observer's context")
+	_, err = v.Verify(ctx, tok) // stored in the cache at its second verification
+	require.NoError(t, err)
 	_, err = v.Verify(ctx, tok)
 	require.NoError(t, err)
 	_, err = v.Verify(ctx, signRS(t, "rsa1", with("aud", "other")))
@@ -64,7 +66,7 @@ func TestObserver(t *testing.T) {
 	_, err = v.Verify(ctx, "not a token")
 	require.ErrorIs(t, err, verify.ErrMalformed)
 
-	require.Len(t, rec.events, 5)
+	require.Len(t, rec.events, 6)
 	type ev struct {
 		reason, alg string
 		hit         bool
@@ -76,6 +78,7 @@ func TestObserver(t *testing.T) {
 		got = append(got, ev{e.Reason, e.Alg, e.CacheHit})
 	}
 	require.Equal(t, []ev{
+		{"", "RS256", false},
 		{"", "RS256", false},
 		{"", "RS256", true},
 		{"audience", "RS256", false},

@@ -6,6 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"math"
+	"slices"
+	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -22,9 +26,28 @@ type TokenVerifier[C any] interface {
 // and rules; a verifier never sees another issuer's tokens, so one issuer's
 // keys can never vouch for another's claims. A token whose iss is not
 // configured fails with ErrIssuer before any key is looked up or fetched.
+//
+// A Router remembers which route accepted a token (from the second time
+// it does, as a Verifier stores tokens), so a token seen again goes
+// straight to that route, without its payload being decoded again
+// (the route then answers from its own cache, see Verifier.Verify). Only
+// the Router's own routing decisions are remembered, for the exact token
+// (its hash finds the entry, the whole token confirms it), so a token is
+// always answered by the route its iss names. An entry goes when the route
+// refuses the token, when the token expires (judged by the clock of one of
+// the routes) and by the same eviction as the verifiers' caches; the
+// Router holds as many entries as its routes' caches together (a route
+// that is not a *Verifier counts DefaultCacheSize), none when every route
+// is a *Verifier whose cache is off.
 type Router[C any] struct {
 	routes   map[string]TokenVerifier[C]
 	maxBytes int
+	// cache maps tokens to the route that accepted them; nil when off.
+	cache *tokenCache[TokenVerifier[C]]
+	// leeway is added to a token's exp for its entry's deadline: the
+	// largest of the routes'.
+	leeway time.Duration
+	now    func() time.Time
 }
 
 // NewRouter returns a Router over routes, keyed by the exact "iss" value.
@@ -38,7 +61,9 @@ func NewRouter[C any](routes map[string]TokenVerifier[C]) (*Router[C], error) {
 		return nil, errors.New("verify: NewRouter needs at least one route")
 	}
 	r := &Router[C]{routes: make(map[string]TokenVerifier[C], len(routes)), maxBytes: DefaultMaxTokenBytes}
-	for iss, v := range routes {
+	size := 0
+	for _, iss := range slices.Sorted(maps.Keys(routes)) {
+		v := routes[iss]
 		if iss == "" {
 			return nil, errors.New("verify: NewRouter: empty issuer")
 		}
@@ -51,22 +76,70 @@ func NewRouter[C any](routes map[string]TokenVerifier[C]) (*Router[C], error) {
 		if sl, ok := v.(interface{ maxTokenBytes() int }); ok {
 			r.maxBytes = max(r.maxBytes, sl.maxTokenBytes())
 		}
+		rc, ok := v.(interface {
+			routeCache() (size int, leeway time.Duration, now func() time.Time)
+		})
+		if !ok {
+			size += DefaultCacheSize
+			continue
+		}
+		n, leeway, now := rc.routeCache()
+		size += max(0, n)
+		r.leeway = max(r.leeway, leeway)
+		if r.now == nil {
+			r.now = now
+		}
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if size > 0 {
+		r.cache = newTokenCache[TokenVerifier[C]](size)
 	}
 	return r, nil
 }
 
 // Verify routes the token by its unverified "iss" and returns what that
-// issuer's verifier returns.
+// issuer's verifier returns. A token a route accepted before goes to that
+// route without being decoded.
 func (r *Router[C]) Verify(ctx context.Context, token string) (*C, error) {
-	iss, err := UnverifiedIssuer(token, r.maxBytes)
+	if r.cache != nil {
+		if v := r.cache.get(token); v != nil {
+			c, err := (*v).Verify(ctx, token)
+			if err != nil {
+				r.cache.remove(token)
+			}
+			return c, err
+		}
+	}
+	p, err := unverifiedClaims(token, r.maxBytes)
 	if err != nil {
 		return nil, wrap(err)
 	}
-	v, ok := r.routes[iss]
-	if !ok {
-		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(iss)))
+	if !p.hasIss {
+		return nil, wrap(fmt.Errorf("%w: %q", ErrMissingClaim, "iss"))
 	}
-	return v.Verify(ctx, token)
+	v, ok := r.routes[p.iss]
+	if !ok {
+		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(p.iss)))
+	}
+	c, err := v.Verify(ctx, token)
+	if err == nil && r.cache != nil && r.cache.admit(token) {
+		r.cache.put(token, v, r.deadline(p), r.now())
+	}
+	return c, err
+}
+
+// deadline is when a route is sure to refuse the token: exp plus the
+// largest leeway (the zero time when it has no exp, or one out of range).
+// The route has verified the token, so the exp read unverified is the one
+// it checked.
+func (r *Router[C]) deadline(p peeked) time.Time {
+	if !p.hasExp || p.exp <= 0 || p.exp >= 1<<40 {
+		return time.Time{}
+	}
+	sec, frac := math.Modf(p.exp)
+	return time.Unix(int64(sec), int64(frac*1e9)).Add(r.leeway)
 }
 
 // VerifyBound routes the token as Verify does and hands it, with its
@@ -96,18 +169,7 @@ func (r *Router[C]) VerifyBound(ctx context.Context, token string, b Binding) (*
 // It is for routing only: never trust the value. A missing iss is
 // ErrMissingClaim, a non-string iss ErrClaims.
 func UnverifiedIssuer(token string, maxBytes int) (string, error) {
-	if maxBytes <= 0 {
-		maxBytes = DefaultMaxTokenBytes
-	}
-	c, err := splitCompact(token, maxBytes)
-	if err != nil {
-		return "", err
-	}
-	raw, err := decodeSegment(nil, c.payload)
-	if err != nil {
-		return "", err
-	}
-	p, err := peekPayload(raw)
+	p, err := unverifiedClaims(token, maxBytes)
 	if err != nil {
 		return "", err
 	}
@@ -115,6 +177,23 @@ func UnverifiedIssuer(token string, maxBytes int) (string, error) {
 		return "", fmt.Errorf("%w: %q", ErrMissingClaim, "iss")
 	}
 	return p.iss, nil
+}
+
+// unverifiedClaims reads iss and exp from a compact JWS WITHOUT checking
+// anything but the token's shape and the strictness of its JSON.
+func unverifiedClaims(token string, maxBytes int) (peeked, error) {
+	if maxBytes <= 0 {
+		maxBytes = DefaultMaxTokenBytes
+	}
+	c, err := splitCompact(token, maxBytes)
+	if err != nil {
+		return peeked{}, err
+	}
+	raw, err := decodeSegment(nil, c.payload)
+	if err != nil {
+		return peeked{}, err
+	}
+	return peekPayload(raw)
 }
 
 // peeked holds the claims read from a payload whose signature has not been

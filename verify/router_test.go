@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -88,4 +89,88 @@ func TestRouterTokenSize(t *testing.T) {
 	require.Greater(t, len(big), verify.DefaultMaxTokenBytes)
 	_, err = r.Verify(context.Background(), big)
 	require.NoError(t, err, "the route takes 64 KiB, so the router reads that much")
+}
+
+// A token the Router has routed and its route verified before is answered
+// without decoding it again: the hit allocates no more than the route's
+// own hit (decoding the payload to read iss allocates).
+func TestRouterHitSkipsDecoding(t *testing.T) {
+	const issA, issB = "https://idp.example/realms/a", "https://idp.example/realms/b"
+	src := staticRSA(t, "k1")
+	mk := func(iss string) *verify.Verifier[claims.Keycloak] {
+		return rsaVerifier(t, src, func(c *verify.Config[claims.Keycloak]) { c.Issuers = []string{iss} })
+	}
+	vA := mk(issA)
+	r, err := verify.NewRouter(map[string]verify.TokenVerifier[claims.Keycloak]{issA: vA, issB: mk(issB)})
+	require.NoError(t, err)
+	ctx := context.Background()
+	tok := signRS(t, "k1", with("iss", issA))
+	for range 2 { // stored at the second
+		_, err = r.Verify(ctx, tok)
+		require.NoError(t, err)
+	}
+
+	direct := testing.AllocsPerRun(100, func() {
+		if _, err := vA.Verify(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	})
+	routed := testing.AllocsPerRun(100, func() {
+		if _, err := r.Verify(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.Equal(t, direct, routed, "allocations of a route's hit, direct and through the Router")
+}
+
+// A verifier may serve as a route and also on its own, accepting more
+// issuers than its route's: a token it cached on its own is still routed
+// by its iss, never answered by the route whose cache holds it.
+func TestRouterCacheNeverCrossesRoutes(t *testing.T) {
+	const issA, issB = "https://idp.example/realms/a", "https://idp.example/realms/b"
+	srcA := &fakeSource{cur: set(t, key(t, "k1", &testkeys.RSA2048(t).PublicKey))}
+	srcB := &fakeSource{cur: set(t, key(t, "k1", &testkeys.RSA3072(t).PublicKey))}
+	both := rsaVerifier(t, srcA, func(c *verify.Config[claims.Keycloak]) { c.Issuers = []string{issA, issB} })
+	onlyB := rsaVerifier(t, srcB, func(c *verify.Config[claims.Keycloak]) { c.Issuers = []string{issB} })
+	r, err := verify.NewRouter(map[string]verify.TokenVerifier[claims.Keycloak]{issA: both, issB: onlyB})
+	require.NoError(t, err)
+	ctx := context.Background()
+
+	// Signed by A's key, claiming B: the shared verifier accepts and
+	// caches it when used on its own.
+	tok := signRS(t, "k1", with("iss", issB))
+	_, err = both.Verify(ctx, tok)
+	require.NoError(t, err)
+	for range 3 {
+		_, err = r.Verify(ctx, tok)
+		require.ErrorIs(t, err, verify.ErrSignature, "routed to B, whose key did not sign it")
+	}
+	// And a token first routed to A stays A's.
+	tokA := signRS(t, "k1", with("iss", issA))
+	for range 3 {
+		c, err := r.Verify(ctx, tokA)
+		require.NoError(t, err)
+		require.Equal(t, issA, c.Issuer)
+	}
+}
+
+// A Router remembers only tokens its route accepted, and forgets one its
+// route refuses later.
+func TestRouterCacheFollowsTheRoute(t *testing.T) {
+	const iss = "https://idp.example/realms/a"
+	clock := &mutableClock{now: testNow}
+	v := rsaVerifier(t, staticRSA(t, "k1"), func(c *verify.Config[claims.Keycloak]) { c.Issuers, c.Now = []string{iss}, clock.Now })
+	r, err := verify.NewRouter(map[string]verify.TokenVerifier[claims.Keycloak]{iss: v})
+	require.NoError(t, err)
+	ctx := context.Background()
+	tok := signRS(t, "k1", with("iss", iss, "exp", testNow.Add(time.Minute).Unix()))
+	for range 3 {
+		_, err = r.Verify(ctx, tok)
+		require.NoError(t, err)
+	}
+	clock.Add(time.Hour)
+	for range 2 {
+		_, err = r.Verify(ctx, tok)
+		require.ErrorIs(t, err, verify.ErrExpired)
+	}
 }

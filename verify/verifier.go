@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jwtguard/jwtguard/internal/claimcopy"
 	"github.com/jwtguard/jwtguard/internal/jose"
@@ -22,7 +21,7 @@ type Verifier[C any] struct {
 	// validates is true when *C has Validate(context.Context) error.
 	validates bool
 	// cache holds verified tokens; nil when off.
-	cache *tokenCache[C]
+	cache *tokenCache[cacheEntry[C]]
 	// headers remembers decoded headers that passed the policy and led to a
 	// verified signature.
 	headers headerCache
@@ -41,7 +40,7 @@ func New[C any](cfg Config[C]) (*Verifier[C], error) {
 	_, v.carrier = any(new(C)).(carrier)
 	_, v.validates = any(new(C)).(validator)
 	if s.cacheSize > 0 {
-		v.cache = newTokenCache[C](s.cacheSize)
+		v.cache = newTokenCache[cacheEntry[C]](s.cacheSize)
 	}
 	return v, nil
 }
@@ -107,7 +106,9 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // key or a certificate ("cnf") fails with ErrBinding.
 //
 // Every call returns a new *C. With the cache on (see Config.CacheSize), a
-// token verified before is answered from memory: the key that verified it
+// token is stored the second time it is verified (the first is only noted,
+// so that tokens seen once cost no copy), and is then answered from
+// memory: the key that verified it
 // must still be in the key source and fit the token's algorithm, and exp,
 // nbf, iat, Validate, the Validators, the binding and the revocation check
 // are checked again. The *C is then a copy of the cached claims: setting
@@ -167,14 +168,13 @@ func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, 
 	if err != nil {
 		return nil, wrap(err)
 	}
-	if v.cache != nil {
+	if v.cache != nil && v.cache.admit(token) {
 		// The cache keeps its own copy: the caller may change what it got.
 		// A token that fails the checks below is cached too: they depend on
 		// the request and on the revocations in force, and a hit runs them
 		// again.
 		master := claimcopy.Of(claims)
-		v.cache.put(&cacheEntry[C]{
-			token:  strings.Clone(token),
+		v.cache.put(token, cacheEntry[C]{
 			claims: master,
 			key:    key,
 			alg:    algOf(h),
@@ -182,7 +182,7 @@ func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, 
 			nbf:    reg.NotBefore.Time,
 			iat:    reg.IssuedAt.Time,
 			facts:  f,
-		})
+		}, v.s.cacheDeadline(reg.ExpiresAt.Time, reg.IssuedAt.Time), v.s.now())
 	}
 	if err := v.checkFacts(&f, b); err != nil {
 		return nil, wrap(err)

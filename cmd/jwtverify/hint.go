@@ -71,6 +71,9 @@ func hint(ctx context.Context, o *options, k *keys, reason string, u *unverified
 			kids = quoteList(set.KeyIDs())
 		}
 		if _, ok := header["kid"]; !ok {
+			if set, err := k.src.Keys(ctx); err == nil && !set.ServesTokensWithoutKID() {
+				return fmt.Sprintf("the token has no kid, and the keys of %s all have one (%s): a token without kid is tried only against keys without kid or a set's only key, never searched for among several", k.where, kids)
+			}
 			return fmt.Sprintf("the token has no kid and no key from %s fits alg %s", k.where, short(header["alg"]))
 		}
 		if kid, ok := header["kid"].(string); ok {

@@ -49,6 +49,10 @@ func TestHintsNameTheCause(t *testing.T) {
 	noSlash := issuerServer(t, func(u string) string { return u }, jwks)
 	slash := issuerServer(t, func(u string) string { return u + "/" }, jwks)
 	good := rs256(t, claimsAt(now, time.Hour, nil))
+	// Two signing keys, both with kids, and a token that names none.
+	twoKids := filepath.Join(t.TempDir(), "two.json")
+	require.NoError(t, os.WriteFile(twoKids, testkeys.JWKSet(t, sig, testkeys.JWK(t, "sig-2", "RS256", testkeys.RSA2048(t))), 0o600))
+	noKID := testkeys.SignClaims(t, "RS256", testkeys.RSA2048(t), nil, claimsAt(now, time.Hour, nil))
 
 	tests := []struct {
 		name   string
@@ -69,6 +73,10 @@ func TestHintsNameTheCause(t *testing.T) {
 			hint: []string{`kid "enc-1" names an encryption key ("use": "enc")`}},
 		{name: "kid of an encryption key, JWKS file", args: []string{"-jwks", jwksFile, withEncKID}, code: 1, reason: "unknown_key",
 			hint: []string{`kid "enc-1" names an encryption key ("use": "enc")`}},
+		{name: "no kid, several keys with kids", args: []string{"-jwks", twoKids, noKID}, code: 1, reason: "unknown_key",
+			hint: []string{"the token has no kid, and the keys of", `"sig-1"`, `"sig-2"`, "never searched for among several"}},
+		{name: "no kid, one key of another type", args: []string{"-jwks", jwksFile, "-alg", "ES256", testkeys.SignClaims(t, "ES256", testkeys.P256(t), nil, claimsAt(now, time.Hour, nil))}, code: 1, reason: "unknown_key",
+			hint: []string{"the token has no kid and no key from", "fits alg \"ES256\""}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

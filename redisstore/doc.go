@@ -1,0 +1,82 @@
+// Package redisstore holds jwtguard's state shared across the replicas of a
+// service in Redis (or Valkey), through github.com/redis/go-redis/v9. It
+// takes a redis.UniversalClient, so a single server, Sentinel and Cluster
+// all work. Only programs that use Redis import it: the core packages
+// never do.
+//
+// # Revocations
+//
+// NewRevocation returns a revocation.Store. The request path never waits on
+// Redis: Check reads a local copy (a revocation.Index, lock-free, 0
+// allocations) that a goroutine keeps in step with Redis.
+//
+// Redis holds, under one {hash tag} so that a Cluster keeps them in one
+// slot:
+//
+//   - {prefix}:entries, a hash from each entry (kind, cut-off, issuer,
+//     value) to its expiry, and {prefix}:expiry, the same entries in a
+//     sorted set by expiry, to drop the expired ones. Both keys also expire
+//     with their latest entry, so nothing outlives the tokens it concerns
+//     even when no replica runs. The number of entries is capped.
+//   - {prefix}:feed, a stream with one record per change, trimmed to about
+//     FeedLength records and expiring with the latest entry, and
+//     {prefix}:meta with an epoch (random, made by whoever finds Redis
+//     without one) and a sequence number.
+//
+// Revoke runs one Lua script that writes the entry, bumps the sequence and
+// appends the record to the feed, atomically, and returns nil only when
+// Redis has acknowledged it; an unreachable Redis gives an error. A replica
+// loads the whole state on start (one MULTI: the entries, the epoch, the
+// sequence and the feed's last id, so nothing falls between the load and
+// the feed), then reads the feed from that id with a blocking XREAD.
+//
+// # Why a stream, not pub/sub
+//
+// Pub/sub drops every message sent while a subscriber is away, so a
+// pub/sub design must reload the whole state on every reconnect, and must
+// subscribe before loading and sort out the overlap. A stream is a key like
+// the others: the script writes state and feed in one atomic step, the
+// load notes the feed position in the same transaction as the state, and a
+// replica reads on from an exact id. Each record carries the epoch and
+// the next sequence number, so a replica knows when it missed something
+// (records trimmed before it read them, Redis restarted) instead of
+// trusting a silent gap. Streams work unchanged in a Cluster (a stream is
+// one key in the slot), where pub/sub messages go to every node. Redis 5
+// or newer has streams; the script uses PEXPIRETIME, so Redis 7.0 or
+// Valkey 7.2 is the minimum.
+//
+// # Never lost
+//
+// Entries are only ever added (they leave by expiry), so a replica's copy is
+// the union of what it saw. After any error it reconnects and loads the
+// whole state again, and on every load it writes back, without the cap,
+// each entry in force that Redis lacks or holds with an earlier expiry. So
+// when Redis restarts empty (a new epoch appears) or from an older save
+// (the sequence went back), any replica that knew an entry puts it back,
+// and through the feed every other replica, including one started
+// afterwards, gets it. After a partition, the replica reloads when the link
+// heals and applies what was revoked meanwhile. The whole state is read
+// (HSCAN, in batches) once per reconnect, not per change: at 100,000
+// entries that is a few megabytes and one to two seconds.
+//
+// # Out of sync
+//
+// The follower confirms its copy every heartbeat (min(MaxLag/4, 1 s)). A
+// replica whose copy has not been confirmed for longer than MaxLag (default
+// DefaultMaxLag, 1 min), or was never loaded, makes Check return an error
+// wrapping revocation.ErrUnavailable (the middleware answers 503), unless
+// InsecureServeStale. A token found revoked is refused whatever the lag.
+// Reconnect attempts back off from 50 ms to MaxBackoff (5 s at most), so a
+// replica whose link heals is back in sync within about 5 s. Status reports
+// InSync, Lag, LastSync, Entries and LastError; Hooks.OnSyncChange fires on
+// each change.
+//
+// # One-time identifiers
+//
+// Use is SET NX with an expiry, Release is DEL: a logout token's jti used
+// on one replica is refused on every other (revocation.ErrReplayed). They
+// are not written back when Redis loses its data: a logout token replayed
+// after that could only revoke again what it revoked.
+//
+// Close stops the store's goroutines; it does not close the client.
+package redisstore
