@@ -24,7 +24,7 @@
 //
 // Usage, from bench/:
 //
-//	go run ./cmd/httpbench            # 2 rounds × 3 workloads × 6 contenders, 3 s each: ~2.5 min
+//	go run ./cmd/httpbench            # 3 rounds × 3 workloads × 6 contenders, 2 s each: ~2.5 min
 //	go run ./cmd/httpbench -quick     # 1 round, 1 s each: ~30 s
 //	go run ./cmd/httpbench -help
 package main
@@ -79,8 +79,8 @@ func main() {
 	flag.StringVar(&o.serve, "serve", "", "internal: serve this contender and print its address")
 	flag.StringVar(&o.contenders, "contenders", strings.Join(contenders, ","), "contenders, comma-separated")
 	flag.StringVar(&o.workloads, "workloads", "hot,cold,forged", "workloads, comma-separated")
-	flag.IntVar(&o.rounds, "rounds", 2, "rounds: each measures every contender on every workload, in a rotated order")
-	flag.DurationVar(&o.duration, "duration", 3*time.Second, "measured time per contender and workload")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds: each measures every contender on every workload, in a rotated order")
+	flag.DurationVar(&o.duration, "duration", 2*time.Second, "measured time per contender and workload")
 	flag.DurationVar(&o.warmup, "warmup", 500*time.Millisecond, "unmeasured load before each measurement")
 	flag.IntVar(&o.conns, "conns", 4, "keep-alive connections (each a closed loop)")
 	flag.Int64Var(&o.maxRequests, "max-requests", 2_000_000, "at most this many requests per measurement")
