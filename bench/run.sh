@@ -3,8 +3,8 @@
 # each row's ratio to the lower bounds (raw signature check, minimal
 # hand-written verify) and to jwtguard.
 #
-#   bench/run.sh            full run: 6 passes, 1 s per benchmark (~10 min)
-#   bench/run.sh -quick     3 passes, 0.3 s per benchmark (~1.5 min), then
+#   bench/run.sh            full run: 6 passes, 1 s per benchmark (~13 min)
+#   bench/run.sh -quick     3 passes, 0.3 s per benchmark (~3.5 min), then
 #                           one GOAL line per performance goal
 #
 # Options (after -quick, if any, to override it):
