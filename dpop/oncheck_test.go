@@ -1,6 +1,7 @@
 package dpop_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/jwtguard/jwtguard/dpop"
@@ -34,5 +35,30 @@ func TestOnCheck(t *testing.T) {
 				t.Fatalf("OnCheck heard %q, want %d calls ending with %q", got, i+1, tt.reason)
 			}
 		})
+	}
+}
+
+// TestOnCheckDeferred checks that with DeferReplay a proof is reported once,
+// by Use: accepted the first time, replayed the second.
+func TestOnCheckDeferred(t *testing.T) {
+	var got []string
+	c := newChecker(t, dpop.Config{DeferReplay: true, OnCheck: func(reason string) { got = append(got, reason) }})
+	key := testkeys.P256(t)
+	proof := signProof(t, "ES256", key, headerFor(t, key), claimsFor("jti-1"))
+	for i, want := range []string{"", dpop.ReasonReplayed} {
+		p, err := check(c, request(t, proof))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != i {
+			t.Fatalf("Check reported %q before Use", got)
+		}
+		err = c.Use(context.Background(), p)
+		if dpop.Reason(err) != want {
+			t.Fatalf("Use: reason %q, want %q", dpop.Reason(err), want)
+		}
+		if len(got) != i+1 || got[i] != want {
+			t.Fatalf("OnCheck heard %q, want %d calls ending with %q", got, i+1, want)
+		}
 	}
 }
