@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -550,5 +551,27 @@ func TestCutoffSupersedes(t *testing.T) {
 			t.Fatalf("local entries = %d; want 1", n)
 		}
 		eventually(t, waitFor, "the latest cut-off applies", refuses(s, revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: t0.Add(-time.Second)}, revocation.ErrRevoked))
+	}
+}
+
+// TestExpirySetRepaired: an expiry set lost on its own (evicted) is put
+// back by the next load, so that the sweep and the cap find the entries.
+func TestExpirySetRepaired(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a := replica(t, srv.Addr(), nil)
+	synced(t, a)
+	mustRevoke(t, a, revocation.SessionEntry(iss, "s1"))
+	mustRevoke(t, a, revocation.SessionEntry(iss, "s2"))
+	if r, err := srv.Do("DEL", "{test}:expiry"); err != nil || r != ":1" {
+		t.Fatalf("DEL = %q, %v", r, err)
+	}
+	b := replica(t, srv.Addr(), nil)
+	synced(t, b)
+	if r, err := srv.Do("ZCARD", "{test}:expiry"); err != nil || r != ":2" {
+		t.Fatalf("ZCARD = %q, %v; want 2", r, err)
+	}
+	if r, err := srv.Do("PTTL", "{test}:expiry"); err != nil || !strings.HasPrefix(r, ":") || r == ":-1" {
+		t.Fatalf("PTTL = %q, %v; want an expiry", r, err)
 	}
 }

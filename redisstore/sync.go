@@ -25,6 +25,7 @@ var errResync = errors.New("redisstore: feed out of step")
 // MaxBackoff) and starts again.
 func (s *Revocation) follow() {
 	defer s.wg.Done()
+	checkPolicy(s.ctx, s.client, s.log)
 	wait := s.minWait
 	for s.ctx.Err() == nil {
 		progressed, err := s.followOnce()
@@ -186,11 +187,47 @@ func (s *Revocation) load(ctx context.Context) error {
 		remote = append(remote, e)
 	}
 	s.index.Add(remote...)
+	if err := s.repairExpiry(ctx, remote); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
 	if s.epoch != "" && s.epoch != epoch {
 		s.log.Warn("Redis has a new epoch: it lost its state; writing back the entries in force")
 	}
 	s.epoch, s.lastSeq, s.lastID = epoch, seq, lastID
 	return s.writeBack(ctx, entries)
+}
+
+// repairExpiry puts back into the expiry set the entries it lacks (an
+// eviction can take the set and leave the hash), so that the sweep and the
+// cap's pruning find them, and makes the set expire with its latest entry.
+func (s *Revocation) repairExpiry(ctx context.Context, entries []revocation.Entry) error {
+	n, err := s.client.ZCard(ctx, s.keys.expiry).Result()
+	if err != nil || n >= int64(len(entries)) {
+		return err
+	}
+	s.log.Warn("the expiry set lost entries (evicted?); putting them back", "entries", len(entries), "held", n)
+	var last int64
+	for rest := entries; len(rest) > 0; {
+		k := min(len(rest), 1000)
+		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, e := range rest[:k] {
+				ms := e.Expires.UnixMilli()
+				last = max(last, ms)
+				p.ZAddGT(ctx, s.keys.expiry, redis.Z{Score: float64(ms), Member: encodeField(e)})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rest = rest[k:]
+	}
+	at := time.UnixMilli(last)
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.PExpireAt(ctx, s.keys.expiry, at)
+		return nil
+	})
+	return err
 }
 
 // scan reads the entries hash in batches: field → value, without the
