@@ -95,7 +95,11 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 	} else if c.oidc != "" {
 		a.issuerURL = c.oidc
 	}
-	auth, err := newAuthn(ctx, c, a.issuerURL, log)
+	o, err := newOps()
+	if err != nil {
+		return nil, err
+	}
+	auth, err := newAuthn(ctx, c, a.issuerURL, o, log)
 	if err != nil {
 		return nil, err
 	}
