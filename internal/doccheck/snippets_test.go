@@ -76,6 +76,7 @@ var prelude = map[string]preludeDecl{
 	"keys":          {src: "var keys keysource.Source // a key source, see docs/keys.md"},
 	"logger":        {src: "var logger = slog.Default()"},
 	"auth":          {src: "var auth *middleware.Middleware[claims.Keycloak]"},
+	"v":             {src: "var v *verify.Verifier[claims.Keycloak] // a verifier, see docs/verify.md"},
 	"erplyVerifier": {src: "var erplyVerifier *verify.Verifier[claims.Erply]"},
 	"mux":           {src: "var mux = http.NewServeMux()"},
 	"r":             {src: "var r chi.Router = chi.NewRouter()"},
