@@ -16,10 +16,11 @@
 //     for one expression (e.g. a Config literal).
 //
 // Fragments get their imports added from the package names they use (the
-// standard library's usual ones, chi, go-redis and every jwtguard package),
-// and may use a few placeholder names a reader understands without a
-// declaration: ctx, token, issuer, keys (a key source), v (a Keycloak
-// verifier), mux, r (a chi.Router), api, handlers such as me or reports, and the others listed in prelude in the test. A
+// standard library's usual ones, chi, go-redis, Prometheus and every
+// jwtguard package), and may use a few placeholder names a reader
+// understands without a declaration: ctx, token, issuer, keys (a key
+// source), v (a Keycloak verifier), mux, r (a chi.Router), api, handlers
+// such as me or reports, and the others listed in prelude in the test. A
 // variable a body fragment declares and does not use is not an error. A go
 // block without a package clause or a marker fails the test.
 //
