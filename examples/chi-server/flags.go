@@ -28,6 +28,8 @@ type config struct {
 	insecure     bool          // -insecure-allow-http
 	skipAudience bool          // -insecure-skip-audience
 	profileFlags
+	dpopFlags
+	redisFlags
 }
 
 // demo reports whether the API is protected by the embedded demo issuer
@@ -75,6 +77,8 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.BoolVar(&c.insecure, "insecure-allow-http", false, "allow http key URLs to non-loopback hosts")
 	fs.BoolVar(&c.skipAudience, "insecure-skip-audience", false, "INSECURE: accept tokens issued for any audience (instead of -aud)")
 	c.addProfileFlags(fs)
+	c.addDPoPFlags(fs)
+	c.addRedisFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -86,6 +90,9 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 
 func (c *config) check() error {
 	if err := c.checkProfile(); err != nil {
+		return err
+	}
+	if err := c.checkDPoP(); err != nil {
 		return err
 	}
 	if c.profile != "" {

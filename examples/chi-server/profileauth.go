@@ -26,8 +26,8 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(c *config, log *slog.Logger) (*authn, error) {
-	a := &authn{close: func() error { return nil }, header: bearerHeader}
+func newProfileAuthn(c *config, dp middleware.DPoPConfig, log *slog.Logger) (*authn, error) {
+	a := &authn{close: func() error { return nil }, header: bearerHeader, dpop: dp}
 	s := profile.Settings{
 		Fetch:  keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
 		Leeway: flagLeeway(c.leeway),
@@ -71,6 +71,7 @@ func mount[C any](a *authn, p *profile.Profile[C], log *slog.Logger, noRoles boo
 	cfg := p.MiddlewareConfig()
 	cfg.Realm = apiRealm
 	cfg.SkipCORSPreflight = true
+	cfg.DPoP = a.dpop
 	cfg.OnOutcome = recordReason
 	cfg.Logger = middlewareLogger(log)
 	if noRoles {
