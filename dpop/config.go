@@ -179,6 +179,11 @@ func New(cfg Config) (*Checker, error) {
 // of a WWW-Authenticate: DPoP challenge.
 func (c *Checker) Algorithms() []string { return slices.Clone(c.algNames) }
 
+// DefersReplay reports whether the Checker was built with
+// Config.DeferReplay: Check leaves the replay store alone, and the caller
+// records each accepted proof with Use.
+func (c *Checker) DefersReplay() bool { return c.deferReplay }
+
 // Nonce returns the server nonce clients should use now, to send in a
 // DPoP-Nonce response header, or "" when nonces are off.
 func (c *Checker) Nonce() string {

@@ -66,12 +66,19 @@ type DPoPConfig struct {
 	// Mode is DPoPAllowed (the zero value), DPoPOff or DPoPRequired.
 	Mode DPoPMode
 
-	// Checker checks the proofs. If nil (and Mode is not DPoPOff), New
-	// makes one with dpop.New(dpop.Config{}): an in-memory replay store,
-	// which serves one process only, and htu checked against the request's
-	// own scheme and Host header. A service with several replicas, or
-	// behind a proxy, builds its own with dpop.Config.ExternalBaseURL and a
-	// shared replay store (redisstore.NewReplay).
+	// Checker checks the proofs. It must be built with
+	// dpop.Config.DeferReplay set (New refuses it otherwise): the
+	// middleware records a proof in the replay store (Checker.Use) only
+	// once the verifier has accepted the token and its binding to the
+	// proof's key, so that proofs a client signs with keys of its own
+	// next to tokens it does not hold take no room in a store every
+	// client shares. If nil (and Mode is not DPoPOff), New makes one with
+	// dpop.New(dpop.Config{DeferReplay: true}): an in-memory replay store,
+	// which serves one process only, and htu checked against the
+	// request's own scheme and Host header. A service with several
+	// replicas, or behind a proxy, builds its own with
+	// dpop.Config.ExternalBaseURL and a shared replay store
+	// (redisstore.NewReplay).
 	Checker *dpop.Checker
 }
 
@@ -139,8 +146,11 @@ func newDPoPState(cfg DPoPConfig, bound bool) (dpopState, error) {
 		return st, fmt.Errorf("middleware: unknown DPoP mode %d", cfg.Mode)
 	}
 	st.checker = cfg.Checker
+	if st.checker != nil && !st.checker.DefersReplay() {
+		return st, errors.New("middleware: DPoPConfig.Checker must be built with dpop.Config.DeferReplay set: the middleware records a proof only after the token and its binding passed")
+	}
 	if st.checker == nil {
-		c, err := dpop.New(dpop.Config{})
+		c, err := dpop.New(dpop.Config{DeferReplay: true})
 		if err != nil {
 			return st, err
 		}

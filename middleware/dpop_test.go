@@ -66,6 +66,7 @@ func (f *dpopFixture) checker(t *testing.T, cfg dpop.Config) *dpop.Checker {
 	if cfg.ExternalBaseURL == "" {
 		cfg.ExternalBaseURL = dpopBase
 	}
+	cfg.DeferReplay = true
 	c, err := dpop.New(cfg)
 	require.NoError(t, err)
 	return c
@@ -534,4 +535,43 @@ func TestDPoPRequireScopeChallenge(t *testing.T) {
 	require.Equal(t, http.StatusForbidden, rec.Code)
 	require.Equal(t, []string{`Bearer realm="api"`, `DPoP realm="api", error="insufficient_scope", error_description="missing_scope", scope="admin", algs="ES256 ES384 ES512 RS256 PS256 EdDSA"`},
 		rec.Header().Values("WWW-Authenticate"))
+}
+
+// TestDPoPRefusedTokensTakeNoReplayRoom: a proof that comes with a token
+// the verifier refuses (here, bound to another key) is not recorded, so a
+// client with keys of its own cannot fill the shared replay store and deny
+// DPoP to everyone else (review M2); a proof whose token passes is
+// recorded, and refused when replayed.
+func TestDPoPRefusedTokensTakeNoReplayRoom(t *testing.T) {
+	f := newDPoPFixture(t)
+	store, err := dpop.NewMemoryReplay(dpop.MemoryReplayConfig{Now: func() time.Time { return f.rv.now }})
+	require.NoError(t, err)
+	h := f.handler(t, middleware.DPoPAllowed, f.checker(t, dpop.Config{Replay: store, DeferReplay: true}))
+
+	other, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	hdr := map[string]any{"typ": "dpop+jwt", "jwk": testkeys.JWK(t, "", "", other)}
+	attack := testkeys.SignClaims(t, "ES256", other, hdr, f.proofClaims(f.bound))
+	rec := serve(h, dpopRequest("DPoP", f.bound, attack))
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	require.Equal(t, verify.ReasonBinding, problem(t, rec).Reason)
+	require.Equal(t, 0, store.Len(), "a proof refused with its token takes no room")
+
+	proof := f.proof(t, f.bound, nil)
+	rec = serve(h, dpopRequest("DPoP", f.bound, proof))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Equal(t, 1, store.Len())
+	rec = serve(h, dpopRequest("DPoP", f.bound, proof))
+	require.Equal(t, http.StatusUnauthorized, rec.Code)
+	require.Equal(t, "dpop_replayed", problem(t, rec).Reason)
+}
+
+// TestDPoPCheckerMustDeferReplay: a Checker that records proofs before the
+// token is checked is a configuration error.
+func TestDPoPCheckerMustDeferReplay(t *testing.T) {
+	f := newDPoPFixture(t)
+	c, err := dpop.New(dpop.Config{})
+	require.NoError(t, err)
+	_, err = middleware.New(middleware.Config[claims.Keycloak]{Verifier: f.rv.v, DPoP: middleware.DPoPConfig{Checker: c}})
+	require.ErrorContains(t, err, "DeferReplay")
 }

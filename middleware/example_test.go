@@ -133,6 +133,7 @@ func ExampleWriteError() {
 func ExampleDPoPConfig() {
 	checker, err := dpop.New(dpop.Config{
 		ExternalBaseURL: "https://api.example.com", // the URL clients name in htu
+		DeferReplay:     true,                      // the middleware records a proof once the token passed
 		// Replay: redisstore.NewReplay(...), for several replicas
 	})
 	if err != nil {

@@ -183,6 +183,14 @@ func (m *Middleware[C]) verifyRequest(r *http.Request, token string, viaDPoP boo
 		}
 		return nil, nil, e
 	}
+	if proof != nil {
+		// Last, once the token is known to be bound to the proof's key:
+		// the proof is accepted once (the Checker defers its replay check
+		// to here, see DPoPConfig.Checker).
+		if err := m.dpop.checker.Use(r.Context(), proof); err != nil {
+			return nil, nil, m.dpopRefusal(err)
+		}
+	}
 	return claims, proof, nil
 }
 

@@ -37,7 +37,7 @@ func newDPoP(c *config, log *slog.Logger) (*dpopSetup, error) {
 		d.describe = "off: Authorization: DPoP is not read, DPoP-bound tokens are refused"
 		return d, nil
 	}
-	dc := dpop.Config{ExternalBaseURL: c.publicURL}
+	dc := dpop.Config{ExternalBaseURL: c.publicURL, DeferReplay: true}
 	htu := "htu against " + c.publicURL
 	if c.publicURL == "" {
 		htu = "htu against the request's scheme and Host header (set -public-url behind a proxy or balancer)"
