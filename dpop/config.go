@@ -60,7 +60,8 @@ type Config struct {
 	// and bound to the proof's key, cnf.jkt). Then only proofs that come
 	// with a valid token bound to their key take room in the store, and a
 	// client that signs proofs with keys of its own cannot fill it and
-	// deny DPoP to everyone else. The middleware sets it. If false, Check
+	// deny DPoP to everyone else. jwtguard's middleware requires it (and
+	// sets it on the Checker it makes when given none). If false, Check
 	// records every proof that passed its other checks.
 	DeferReplay bool
 
