@@ -7,7 +7,9 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// redisFlags is -redis: the Redis shared by the replicas.
+// redisFlags is -redis: the Redis shared by the replicas. The DPoP replay
+// store needs nothing else from it than redisClient; when the revocation
+// store's own -redis lands, newDPoP takes that client and this file goes.
 type redisFlags struct {
 	redisURL string // -redis
 }
