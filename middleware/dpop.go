@@ -212,5 +212,15 @@ func (s *shared) dpopRefusal(err error) *Error {
 	return e
 }
 
+// offerNonce sends the current server nonce in a DPoP-Nonce header when
+// nonces are on and the accepted proof carried an older one (RFC 9449
+// section 8.2), so that the client switches before its nonce expires
+// instead of meeting a use_dpop_nonce refusal.
+func (s *shared) offerNonce(w http.ResponseWriter, p *dpop.Proof) {
+	if n := s.dpop.checker.Nonce(); n != "" && n != p.Nonce {
+		w.Header().Set("DPoP-Nonce", n)
+	}
+}
+
 // errNotBound stands for a verifier that cannot take a DPoP proof.
 var errNotBound = fmt.Errorf("%w: the verifier cannot check a proof of possession (it is not a verify.BoundVerifier)", verify.ErrBinding)

@@ -575,3 +575,25 @@ func TestDPoPCheckerMustDeferReplay(t *testing.T) {
 	_, err = middleware.New(middleware.Config[claims.Keycloak]{Verifier: f.rv.v, DPoP: middleware.DPoPConfig{Checker: c}})
 	require.ErrorContains(t, err, "DeferReplay")
 }
+
+// TestDPoPNonceRefreshed: a proof with the previous step's nonce is still
+// accepted, and the answer carries the current nonce (RFC 9449 section
+// 8.2); a proof with the current one gets no header.
+func TestDPoPNonceRefreshed(t *testing.T) {
+	f := newDPoPFixture(t)
+	cfg := dpop.Config{Nonces: &dpop.NonceConfig{Secret: f.secret, Step: time.Minute}}
+	checker := f.checker(t, cfg)
+	prevCfg := cfg
+	prevCfg.Now = func() time.Time { return f.rv.now.Add(-time.Minute) }
+	previous := f.checker(t, prevCfg).Nonce()
+	require.NotEqual(t, checker.Nonce(), previous)
+	h := f.handler(t, middleware.DPoPAllowed, checker)
+
+	rec := serve(h, dpopRequest("DPoP", f.bound, f.proof(t, f.bound, func(_, c map[string]any) { c["nonce"] = previous })))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Equal(t, checker.Nonce(), rec.Header().Get("DPoP-Nonce"))
+
+	rec = serve(h, dpopRequest("DPoP", f.bound, f.proof(t, f.bound, func(_, c map[string]any) { c["nonce"] = checker.Nonce() })))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Empty(t, rec.Header().Get("DPoP-Nonce"))
+}

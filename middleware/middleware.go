@@ -108,6 +108,9 @@ func (h *handler[C]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.deny(w, r, e, token)
 		return
 	}
+	if proof != nil {
+		m.offerNonce(w, proof)
+	}
 	p := &principal[C]{claims: claims, token: token, proof: proof, m: m}
 	m.report(r, Outcome{Decision: Allowed})
 	m.logAllowed(r)

@@ -160,9 +160,10 @@ func (c *Client) Send(req *http.Request) (*Response, error) {
 	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: string(b), Proof: req.Header.Get("DPoP")}, nil
 }
 
-// withNonce sends the request build makes with a fresh proof; when the
-// server answers use_dpop_nonce (RFC 9449 section 8), it keeps the nonce
-// and tries once more with a new proof carrying it.
+// withNonce sends the request build makes with a fresh proof. It keeps
+// the nonce of any DPoP-Nonce header for the next proofs, and when the
+// server answers use_dpop_nonce (RFC 9449 section 8) it tries once more
+// with a new proof carrying it.
 func (c *Client) withNonce(ctx context.Context, method, target string, api bool, token string, build func(proof string) (*http.Request, error)) (*Response, error) {
 	for attempt := 0; ; attempt++ {
 		proof, err := c.Proof(method, target, api, token)
@@ -178,9 +179,10 @@ func (c *Client) withNonce(ctx context.Context, method, target string, api bool,
 			return nil, err
 		}
 		nonce := resp.Header.Get("DPoP-Nonce")
-		if nonce == "" || attempt > 0 || !strings.Contains(resp.Body+strings.Join(resp.Header.Values("WWW-Authenticate"), " "), "use_dpop_nonce") {
+		if nonce == "" {
 			return resp, nil
 		}
+		// A nonce on any answer is the one to use next (section 8.2).
 		_, origin, _ := c.htu(target, api)
 		c.mu.Lock()
 		if c.nonces == nil {
@@ -188,5 +190,8 @@ func (c *Client) withNonce(ctx context.Context, method, target string, api bool,
 		}
 		c.nonces[origin] = nonce
 		c.mu.Unlock()
+		if attempt > 0 || !strings.Contains(resp.Body+strings.Join(resp.Header.Values("WWW-Authenticate"), " "), "use_dpop_nonce") {
+			return resp, nil
+		}
 	}
 }
