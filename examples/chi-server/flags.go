@@ -50,6 +50,10 @@ With no key flag it also starts a DEMO issuer on -demo-addr (loopback only)
 and protects the API with it through OpenID Connect discovery. With -oidc,
 -jwks, -pem or -secret-file it protects the API with a real issuer instead;
 then -aud (this API's audience) is required, or -insecure-skip-audience.
+
+DPoP-bound tokens (RFC 9449) are accepted next to bearer tokens by default
+(-dpop); the demo issuer binds a token to the key of a DPoP proof sent to
+POST /token, and go run ./examples/dpop-client shows the whole exchange.
 `
 
 // parseFlags parses args. Usage errors are returned (and -h prints the
