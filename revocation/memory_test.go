@@ -263,3 +263,25 @@ func TestNewMemoryConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestMemoryIssuerCutoffSupersedes: a later issuer cut-off replaces an
+// earlier one (one entry), and an earlier one added afterwards (a
+// write-back, a late feed record) does not move the cut-off back.
+func TestMemoryIssuerCutoffSupersedes(t *testing.T) {
+	checkLeaks(t)
+	c := newClock()
+	m := newMemory(t, revocation.MemoryConfig{Now: c.Now, MaxEntries: 1})
+	ctx := context.Background()
+	t0 := c.Now()
+	for _, before := range []time.Time{t0, t0.Add(time.Minute), t0.Add(-time.Minute)} {
+		if err := m.Revoke(ctx, revocation.IssuerEntry(iss, before)); err != nil {
+			t.Fatalf("cut-off at %v: %v", before, err)
+		}
+	}
+	if n := m.Status().Entries; n != 1 {
+		t.Fatalf("Entries = %d; want 1", n)
+	}
+	if err := m.Check(&revocation.Token{Issuer: iss, IssuedAt: t0.Add(30 * time.Second)}); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("a token issued before the latest cut-off: Check = %v; want ErrRevoked", err)
+	}
+}
