@@ -2,6 +2,7 @@ package middleware_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 // redisstore.NewReplay; a proof accepted by one is refused by the other.
 func TestDPoPReplayAcrossReplicas(t *testing.T) {
 	srv := redistest.Start(t)
+	seedReplayEpoch(t, srv)
 	f := newDPoPFixture(t)
 	replica := func() http.Handler {
 		c := redis.NewClient(&redis.Options{Addr: srv.Addr(), ContextTimeoutEnabled: true, MaxRetries: 1})
@@ -47,4 +49,15 @@ func TestDPoPReplayAcrossReplicas(t *testing.T) {
 	rec = serve(a, dpopRequest("DPoP", f.bound, f.proof(t, f.bound, nil)))
 	require.Equal(t, http.StatusServiceUnavailable, rec.Code)
 	require.Equal(t, "dpop_replay_store_unavailable", problem(t, rec).Reason)
+}
+
+// seedReplayEpoch gives srv the replay memory's epoch as if it had held it
+// for long: a new Redis cannot be told from one that lost its data, so
+// redisstore.Replay refuses every proof for a while after the epoch's
+// creation (see redisstore.Replay).
+func seedReplayEpoch(t *testing.T, srv *redistest.Server) {
+	t.Helper()
+	if r, err := srv.Do("HSET", redisstore.DefaultReplayPrefix+"replay", "#epoch", "seeded:0"); err != nil || strings.HasPrefix(r, "-") {
+		t.Fatalf("seeding the epoch: %q, %v", r, err)
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/internal/dpopclient"
 	"github.com/jwtguard/jwtguard/internal/redistest"
+	"github.com/jwtguard/jwtguard/redisstore"
 )
 
 // TestDPoPClientFlow runs the dpop-client's demo against the example
@@ -96,6 +97,12 @@ func TestDPoPTokenEndpointRefusesBadProofs(t *testing.T) {
 // -oidc, so a DPoP-bound token verifies in that mode too.
 func TestDPoPReplicasShareRedis(t *testing.T) {
 	srv := redistest.Start(t)
+	// A new Redis cannot be told from one that lost its data, so the replay
+	// store refuses proofs for a while after it first sees it (see
+	// redisstore.Replay): seed the epoch as if Redis had held it for long.
+	if r, err := srv.Do("HSET", redisstore.DefaultReplayPrefix+"replay", "#epoch", "seeded:0"); err != nil || strings.HasPrefix(r, "-") {
+		t.Fatalf("seeding the epoch: %q, %v", r, err)
+	}
 	const public = "https://api.example.test"
 	a, _ := startApp(t, "-redis", srv.URL(), "-public-url", public)
 
