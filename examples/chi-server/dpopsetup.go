@@ -55,7 +55,7 @@ func newDPoP(c *config, log *slog.Logger) (*dpopSetup, error) {
 			return nil, err
 		}
 		dc.Replay = store
-		replay = "replays refused by every replica (Redis " + rc.Options().Addr + ")"
+		replay = "replays refused by every replica (Redis " + rc.Options().Addr + "; a Redis new to the replay memory, or that lost it, makes DPoP answer 503 for about 2 minutes)"
 	}
 	nonce := "no server nonce"
 	if c.dpopNonce {

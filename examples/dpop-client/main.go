@@ -55,6 +55,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%w (is the example server running? go run ./examples/chi-server)", err)
 	}
+	if res.First.Status == http.StatusServiceUnavailable && res.First.Reason() == "dpop_replay_store_unavailable" {
+		fmt.Fprintln(stdout, "\nThe API cannot vouch for proofs yet: its Redis is new to the replay memory (or lost it) and refuses proofs for about two minutes. Try again then.")
+	}
 	if res.First.Status != http.StatusOK || res.Replayed.Status == http.StatusOK || res.AsBearer.Status == http.StatusOK {
 		return errors.New("unexpected answers: see above")
 	}
