@@ -119,31 +119,19 @@ func TestDPoPReplicasShareRedis(t *testing.T) {
 	client, err := dpopclient.New()
 	require.NoError(t, err)
 	client.PublicURL = public
-	tok, err := client.Token(ctx, a.issuerURL+tokenPath, url.Values{"scope": {"openid"}})
-	require.NoError(t, err)
-	require.Equal(t, "DPoP", tok.TokenType)
+	var out strings.Builder
+	res, err := dpopclient.Demo(ctx, &out, client, a.issuerURL+tokenPath, a.apiURL+"/api/me")
+	require.NoError(t, err, out.String())
+	require.Equal(t, "DPoP", res.Token.TokenType)
+	require.Equal(t, http.StatusOK, res.Second.Status, res.Second.Body)
 
-	proof, err := client.Proof(http.MethodGet, a.apiURL+"/api/me", true, tok.AccessToken)
-	require.NoError(t, err)
-	send := func(apiURL, proof string) *dpopclient.Response {
-		req, err := client.NewRequest(ctx, apiURL+"/api/me", "DPoP", tok.AccessToken, proof)
-		require.NoError(t, err)
-		resp, err := client.Send(req)
-		require.NoError(t, err)
-		return resp
-	}
-	resp := send(a.apiURL, proof)
-	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
-
-	resp = send(b.apiURL, proof)
-	require.Equal(t, http.StatusUnauthorized, resp.Status, resp.Body)
-	require.Equal(t, "dpop_replayed", resp.Reason())
-
-	// A fresh proof passes on the second replica: the token is good there.
-	fresh, err := client.Proof(http.MethodGet, b.apiURL+"/api/me", true, tok.AccessToken)
-	require.NoError(t, err)
-	resp = send(b.apiURL, fresh)
-	require.Equal(t, http.StatusOK, resp.Status, resp.Body)
+	// The proof the first replica accepted, replayed to the second (what
+	// dpop-client -replay-to does), then a fresh one: the token is good there.
+	replayed, fresh, err := dpopclient.ReplayTo(ctx, &out, client, res, b.apiURL+"/api/me")
+	require.NoError(t, err, out.String())
+	require.Equal(t, http.StatusUnauthorized, replayed.Status, replayed.Body)
+	require.Equal(t, "dpop_replayed", replayed.Reason())
+	require.Equal(t, http.StatusOK, fresh.Status, fresh.Body)
 }
 
 // TestDPoPFlags: the DPoP flags' defaults and mistakes.

@@ -7,9 +7,11 @@
 //	go run ./examples/dpop-client
 //
 // Flags: -issuer (the demo issuer, default http://127.0.0.1:8081), -api
-// (the API URL to call, default http://127.0.0.1:8080/api/me) and
+// (the API URL to call, default http://127.0.0.1:8080/api/me),
 // -public-url (the API's -public-url, when it has one: the proofs name it
-// in htu instead of -api's host).
+// in htu instead of -api's host) and -replay-to (a second replica's API
+// URL: the proof the first accepted is replayed there, and refused when
+// both share a Redis).
 package main
 
 import (
@@ -42,6 +44,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	issuer := fs.String("issuer", "http://127.0.0.1:8081", "the demo issuer's `URL`")
 	api := fs.String("api", "http://127.0.0.1:8080/api/me", "the API `URL` to call")
 	public := fs.String("public-url", "", "the API's external base `URL` (its -public-url), named in the proofs' htu")
+	replayTo := fs.String("replay-to", "", "another replica's API `URL` (sharing -redis and -public-url): replay the accepted proof there, then send a fresh one")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,6 +63,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if res.First.Status != http.StatusOK || res.Replayed.Status == http.StatusOK || res.AsBearer.Status == http.StatusOK {
 		return errors.New("unexpected answers: see above")
+	}
+	if *replayTo != "" {
+		replayed, fresh, err := dpopclient.ReplayTo(ctx, stdout, c, res, *replayTo)
+		if err != nil {
+			return err
+		}
+		if replayed.Status == http.StatusOK || fresh.Status != http.StatusOK {
+			return errors.New("unexpected answers from the other replica: see above (do both share -redis and -public-url?)")
+		}
 	}
 	fmt.Fprintln(stdout, "\nAll as expected: the bound token works only with a fresh proof signed by its key.")
 	return nil

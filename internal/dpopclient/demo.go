@@ -115,3 +115,23 @@ func cnfJKT(token string) string {
 	_ = json.Unmarshal(raw, &c)
 	return c.Cnf.JKT
 }
+
+// ReplayTo sends the proof of res.Second, which the first replica accepted,
+// to another replica's apiURL (the same API behind the same public URL),
+// then a fresh proof: with a replay store the replicas share, the first is
+// refused and the second accepted. It prints each step to w.
+func ReplayTo(ctx context.Context, w io.Writer, c *Client, res *Result, apiURL string) (replayed, fresh *Response, err error) {
+	req, err := c.NewRequest(ctx, apiURL, "DPoP", res.Token.AccessToken, res.Second.Proof)
+	if err != nil {
+		return nil, nil, err
+	}
+	if replayed, err = c.Send(req); err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(w, "\nGET %s (another replica) replaying the proof the first accepted\n  -> %s\n", apiURL, describe(replayed))
+	if fresh, err = c.Get(ctx, apiURL, res.Token.AccessToken); err != nil {
+		return nil, nil, err
+	}
+	fmt.Fprintf(w, "\nGET %s with a fresh proof\n  -> %s\n", apiURL, describe(fresh))
+	return replayed, fresh, nil
+}
