@@ -86,6 +86,15 @@ type Config struct {
 	// documentation for the risk of trusting Host. It may not carry a path,
 	// query, fragment or user information.
 	ExternalBaseURL string
+	// OnCheck, if set, is called once per proof with its result, for
+	// metrics: "" when the proof was accepted, else the failure's stable
+	// reason (Reason of the error). Check reports its failures; with
+	// DeferReplay, a proof that passed Check is reported by Use (accepted,
+	// replayed or replay_store_unavailable), and one whose Use is never
+	// called (its token was refused) is not reported. It runs on the
+	// request path, synchronously: keep it quick. If nil, nothing is
+	// reported.
+	OnCheck func(reason string)
 }
 
 // Checker checks DPoP proofs. It is immutable after New and safe for
@@ -103,7 +112,8 @@ type Checker struct {
 	headers     *headerCache
 	// verify is jose.VerifySignature; a benchmark replaces it to measure
 	// the checker's cost apart from the signature's.
-	verify func(alg jose.Alg, key any, signingInput string, sig []byte) error
+	verify  func(alg jose.Alg, key any, signingInput string, sig []byte) error
+	onCheck func(reason string) // nil when Config.OnCheck is
 }
 
 // New validates cfg, applies its defaults and returns a Checker.
@@ -116,6 +126,7 @@ func New(cfg Config) (*Checker, error) {
 		maxBytes:    cfg.MaxProofBytes,
 		headers:     newHeaderCache(),
 		verify:      jose.VerifySignature,
+		onCheck:     cfg.OnCheck,
 	}
 	if c.now == nil {
 		c.now = time.Now

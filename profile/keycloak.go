@@ -153,6 +153,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
 		Revocation:                cfg.Revocation,
+		Observer:                  cfg.Observer,
 		Validators:                append(validators, cfg.Validators...),
 	})
 	if err != nil {
@@ -168,6 +169,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now, revocation: cfg.Revocation},
 	}, nil

@@ -383,10 +383,11 @@ func TestUseOnAnotherReplica(t *testing.T) {
 func TestFull(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
-	var refused atomic.Int64
+	var refused, stored atomic.Int64
 	a := replica(t, srv.Addr(), func(c *redisstore.RevocationConfig) {
 		c.MaxEntries = 2
 		c.Hooks.OnFull = func(revocation.Entry) { refused.Add(1) }
+		c.Hooks.OnRevoke = func(revocation.Entry) { stored.Add(1) }
 	})
 	synced(t, a)
 	ctx := context.Background()
@@ -400,6 +401,9 @@ func TestFull(t *testing.T) {
 	}
 	if refused.Load() != 1 {
 		t.Fatalf("OnFull called %d times; want 1", refused.Load())
+	}
+	if stored.Load() != 3 {
+		t.Fatalf("OnRevoke called %d times; want 3 (two entries, one extension)", stored.Load())
 	}
 	if err := a.Check(&revocation.Token{Issuer: iss, ID: "3"}); err != nil {
 		t.Fatalf("a refused entry is in force: %v", err)

@@ -161,11 +161,15 @@ func TestMemoryExpiry(t *testing.T) {
 func TestMemoryFull(t *testing.T) {
 	checkLeaks(t)
 	c := newClock()
-	var refused []revocation.Entry
+	var refused, stored []revocation.Entry
 	var mu sync.Mutex
 	m := newMemory(t, revocation.MemoryConfig{Now: c.Now, MaxEntries: 3, OnFull: func(e revocation.Entry) {
 		mu.Lock()
 		refused = append(refused, e)
+		mu.Unlock()
+	}, OnRevoke: func(e revocation.Entry) {
+		mu.Lock()
+		stored = append(stored, e)
 		mu.Unlock()
 	}})
 	ctx := context.Background()
@@ -184,6 +188,12 @@ func TestMemoryFull(t *testing.T) {
 	}
 	if len(refused) != 1 || refused[0].Value != "3" {
 		t.Fatalf("OnFull got %v; want the refused entry", refused)
+	}
+	if len(stored) != 4 || stored[3].Value != "0" || stored[0].Kind != revocation.KindToken {
+		t.Fatalf("OnRevoke got %v; want the three entries and the extension, not the refused one", stored)
+	}
+	if err := m.Revoke(ctx, revocation.TokenEntry(iss, "past", c.Now().Add(-time.Second))); err != nil || len(stored) != 4 {
+		t.Fatalf("an entry already expired: Revoke = %v, OnRevoke calls %d; want nil and no call", err, len(stored))
 	}
 	c.Advance(time.Minute) // entries 1 and 2 expire
 	if err := m.Revoke(ctx, revocation.TokenEntry(iss, "3", exp.Add(time.Hour))); err != nil {

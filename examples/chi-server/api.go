@@ -12,14 +12,22 @@ import (
 	"github.com/jwtguard/jwtguard/middleware"
 )
 
-// routes builds the API: /healthz in the open, /api/* behind auth, with
-// one log line per request.
-func routes[C any](auth *middleware.Middleware[C], log *slog.Logger) http.Handler {
+// routes builds the API: /healthz (liveness), /readyz (readiness) and
+// /metrics (Prometheus) in the open, /api/* behind auth, with one log line
+// per request. Call it once o has every key source.
+func routes[C any](auth *middleware.Middleware[C], o *ops, log *slog.Logger) (http.Handler, error) {
+	metricsH, readyH, err := o.handlers()
+	if err != nil {
+		return nil, err
+	}
 	r := chi.NewRouter()
 	r.Use(accessLog(log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	r.Method(http.MethodGet, readyPath, readyH)
+	r.Method(http.MethodHead, readyPath, readyH)
+	r.Method(http.MethodGet, metricsPath, metricsH)
 	r.Route("/api", func(r chi.Router) {
 		r.Use(auth.Handler)
 		r.Get("/me", me[C])
@@ -33,7 +41,7 @@ func routes[C any](auth *middleware.Middleware[C], log *slog.Logger) http.Handle
 			writeJSON(w, http.StatusOK, map[string]string{"message": "welcome, admin"})
 		})
 	})
-	return r
+	return r, nil
 }
 
 // me answers the verified claims. They are marshalled with the JSON v2

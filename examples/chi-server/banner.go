@@ -52,7 +52,8 @@ func printBanner(w io.Writer, a *app) error {
 		b.WriteString("(-dpop required: every bearer token below is refused, 401 dpop_required; the dpop-client at the end shows DPoP.)\n\n")
 	}
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "curl -i %s/healthz\t# 200, public\n", api)
+	fmt.Fprintf(tw, "curl -i %s/healthz\t# 200, public: liveness\n", api)
+	fmt.Fprintf(tw, "curl -i %s%s\t# 200 when the keys are fetched and fresh, else 503 naming what is not ready\n", api, readyPath)
 	fmt.Fprintf(tw, "curl -i %s/api/me\t# 401, no token\n", api)
 	fmt.Fprint(tw, bearer("TOKEN", "/api/me", "200, the verified claims"))
 	if a.demo != nil {
@@ -78,6 +79,7 @@ func printBanner(w io.Writer, a *app) error {
 			fmt.Fprintf(&b, "go run ./examples/dpop-client -issuer %s -api %s/api/me%s\n", a.issuerURL, api, publicURLFlag(a.cfg.publicURL))
 		}
 	}
+	fmt.Fprintf(&b, "\nMetrics for Prometheus (verifications, keys, HTTP decisions), after a few requests:\n\ncurl -s %s%s | grep '^jwtguard_'\n", api, metricsPath)
 	b.WriteString("\nOne log line per request goes to stderr. Ctrl-C stops.\n")
 	_, err := io.WriteString(w, b.String())
 	return err

@@ -31,13 +31,13 @@ func (d *dpopSetup) close() error {
 // newDPoP builds the DPoP checker of the flags: htu against -public-url
 // (else the request's Host), replays remembered in memory or, with
 // -redis, in Redis for every replica, and nonces with -dpop-nonce.
-func newDPoP(c *config, log *slog.Logger) (*dpopSetup, error) {
+func newDPoP(c *config, o *ops, log *slog.Logger) (*dpopSetup, error) {
 	d := &dpopSetup{cfg: middleware.DPoPConfig{Mode: c.dpopMode}}
 	if c.dpopMode == middleware.DPoPOff {
 		d.describe = "off: Authorization: DPoP is not read, DPoP-bound tokens are refused"
 		return d, nil
 	}
-	dc := dpop.Config{ExternalBaseURL: c.publicURL, DeferReplay: true}
+	dc := dpop.Config{ExternalBaseURL: c.publicURL, DeferReplay: true, OnCheck: o.m.DPoP(apiName)}
 	htu := "htu against " + c.publicURL
 	if c.publicURL == "" {
 		htu = "htu against the request's scheme and Host header (set -public-url behind a proxy or balancer)"

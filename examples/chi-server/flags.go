@@ -41,7 +41,9 @@ func (c *config) demo() bool {
 const usageHead = `Usage: chi-server [flags]
 
 Runs a small API protected by jwtguard:
-  GET /healthz       public
+  GET /healthz       public: liveness
+  GET /readyz        public: readiness (200 when the keys are fetched and fresh, else 503)
+  GET /metrics       public: Prometheus metrics (verifications, keys, HTTP decisions)
   GET /api/me        any valid token; answers its verified claims
   GET /api/reports   scope reports:read
   GET /api/admin     realm role admin

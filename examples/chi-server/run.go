@@ -96,12 +96,16 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 	} else if c.oidc != "" {
 		a.issuerURL = c.oidc
 	}
-	dp, err := newDPoP(c, log)
+	o, err := newOps()
+	if err != nil {
+		return nil, err
+	}
+	dp, err := newDPoP(c, o, log)
 	if err != nil {
 		return nil, err
 	}
 	a.dpop = dp
-	auth, err := newAuthn(ctx, c, a.issuerURL, a.dpop.cfg, log)
+	auth, err := newAuthn(ctx, c, a.issuerURL, o, a.dpop.cfg, log)
 	if err != nil {
 		return nil, err
 	}

@@ -64,7 +64,7 @@ func TestRunAsANewUser(t *testing.T) {
 	// Every curl line of the banner, with the status its comment promises.
 	curl := regexp.MustCompile(`(?m)^curl -i (?:-H "Authorization: Bearer \$(\w+)" )?(\S+)\s+# (\d{3})`)
 	lines := curl.FindAllStringSubmatch(text, -1)
-	require.Len(t, lines, 7, text)
+	require.Len(t, lines, 8, text)
 	vars := map[string]string{"TOKEN": token[1]}
 	vars["ADMIN"] = mintText(t, issuerURL[1], "roles=admin,user")
 	vars["OLD"] = mintText(t, issuerURL[1], "ttl=-5m")
