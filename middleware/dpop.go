@@ -185,13 +185,21 @@ func dpopAuthorization(r *http.Request) (string, error) {
 	return "", nil
 }
 
+// DPoPReason returns the middleware's reason for a proof that
+// dpop.Checker refused with reason r (dpop.Reason): "dpop_" + r, so that
+// it never reads as a reason of the token itself ("signature",
+// "malformed"), except dpop.ReasonUseNonce, which keeps its RFC 9449 name.
+func DPoPReason(r string) string {
+	if r == dpop.ReasonUseNonce {
+		return r
+	}
+	return "dpop_" + r
+}
+
 // dpopRefusal maps an error of dpop.Checker.Check to the refusal (RFC 9449
 // sections 7.1 and 8, and dpop's package documentation).
 func (s *shared) dpopRefusal(err error) *Error {
-	reason := dpop.Reason(err)
-	if reason != dpop.ReasonUseNonce {
-		reason = "dpop_" + reason
-	}
+	reason := DPoPReason(dpop.Reason(err))
 	var e *Error
 	switch {
 	case errors.Is(err, dpop.ErrReplayUnavailable):
