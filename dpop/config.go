@@ -60,7 +60,8 @@ type Config struct {
 	// and bound to the proof's key, cnf.jkt). Then only proofs that come
 	// with a valid token bound to their key take room in the store, and a
 	// client that signs proofs with keys of its own cannot fill it and
-	// deny DPoP to everyone else. The middleware sets it. If false, Check
+	// deny DPoP to everyone else. jwtguard's middleware requires it (and
+	// sets it on the Checker it makes when given none). If false, Check
 	// records every proof that passed its other checks.
 	DeferReplay bool
 
@@ -189,6 +190,11 @@ func New(cfg Config) (*Checker, error) {
 // Algorithms returns the accepted proof algorithms, for the algs parameter
 // of a WWW-Authenticate: DPoP challenge.
 func (c *Checker) Algorithms() []string { return slices.Clone(c.algNames) }
+
+// DefersReplay reports whether the Checker was built with
+// Config.DeferReplay: Check leaves the replay store alone, and the caller
+// records each accepted proof with Use.
+func (c *Checker) DefersReplay() bool { return c.deferReplay }
 
 // Nonce returns the server nonce clients should use now, to send in a
 // DPoP-Nonce response header, or "" when nonces are off.

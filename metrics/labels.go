@@ -33,7 +33,7 @@ func init() {
 // that carries no reason) and ReasonOther. The same word may come from
 // two packages ("malformed", "signature"): the metric says which.
 func Reasons() []string {
-	return []string{
+	rs := []string{
 		// verify
 		verify.ReasonMalformed, verify.ReasonAlgorithm, verify.ReasonCritical,
 		verify.ReasonHeaderKey, verify.ReasonTokenType, verify.ReasonUnknownKey,
@@ -56,8 +56,22 @@ func Reasons() []string {
 		dpop.ReasonJWK, dpop.ReasonPrivateKey, dpop.ReasonHTM, dpop.ReasonHTU,
 		dpop.ReasonIAT, dpop.ReasonATH, dpop.ReasonUseNonce, dpop.ReasonReplayed,
 		dpop.ReasonStoreUnavailable, dpop.ReasonRequest,
+		// middleware's DPoP and client-certificate refusals
+		middleware.ReasonDPoPRequired, middleware.ReasonDPoPWithBearer,
+		middleware.ReasonClientCert,
 		ReasonOther,
 	}
+	// The middleware's reason for each proof refusal ("dpop_htu", ...).
+	for _, r := range []string{
+		dpop.ReasonMissing, dpop.ReasonMultipleProofs, dpop.ReasonMalformed,
+		dpop.ReasonType, dpop.ReasonAlgorithm, dpop.ReasonJWK,
+		dpop.ReasonPrivateKey, dpop.ReasonSignature, dpop.ReasonMissingClaim,
+		dpop.ReasonHTM, dpop.ReasonHTU, dpop.ReasonIAT, dpop.ReasonATH,
+		dpop.ReasonReplayed, dpop.ReasonStoreUnavailable, dpop.ReasonRequest,
+	} {
+		rs = append(rs, middleware.DPoPReason(r))
+	}
+	return rs
 }
 
 // Reason returns r when it is in the allow-list (Reasons) or empty, and

@@ -38,15 +38,16 @@ type authn struct {
 	header   string                      // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
 	hints    routeHints                  // what /api/reports and /api/admin answer, for the banner
 	ready    func(context.Context) error // waits for the first keys; watched once the API listens
+	dpop     middleware.DPoPConfig       // the middleware's DPoP settings (profiles)
 	close    func() error
 }
 
 // newAuthn builds the protection the flags describe. issuerURL is the demo
 // issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks, -pem
 // and -secret-file).
-func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, log *slog.Logger) (*authn, error) {
+func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, dp middleware.DPoPConfig, log *slog.Logger) (*authn, error) {
 	if c.profile != "" {
-		return newProfileAuthn(c, o, log)
+		return newProfileAuthn(c, o, dp, log)
 	}
 	a := &authn{header: bearerHeader}
 	src, name, err := a.keySource(c, issuerURL, o, log)
@@ -112,6 +113,7 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, log *slo
 		Extractors:        extractors,
 		Realm:             apiRealm,
 		SkipCORSPreflight: true,
+		DPoP:              dp,
 		OnOutcome:         metrics.OnOutcome(recordReason, o.m.Middleware(apiName)),
 		Logger:            middlewareLogger(log),
 	})

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jwtguard/jwtguard/middleware"
 )
 
 // bannerTTL is the lifetime of the token printed at startup.
@@ -25,6 +27,7 @@ func printBanner(w io.Writer, a *app) error {
 	}
 	fmt.Fprintf(tw, "  keys\t%s\n", a.auth.keys)
 	fmt.Fprintf(tw, "  checks\t%s\n", a.auth.checks)
+	fmt.Fprintf(tw, "  DPoP\t%s\n", a.dpop.describe)
 	tw.Flush()
 	for _, warn := range a.auth.warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", warn)
@@ -44,6 +47,9 @@ func printBanner(w io.Writer, a *app) error {
 		fmt.Fprintf(&b, "TOKEN='%s'\n\n", tok)
 	} else {
 		b.WriteString("Put an access token from that issuer in TOKEN (TOKEN='eyJ...'), then:\n\n")
+	}
+	if a.cfg.dpopMode == middleware.DPoPRequired {
+		b.WriteString("(-dpop required: every bearer token below is refused, 401 dpop_required; the dpop-client at the end shows DPoP.)\n\n")
 	}
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "curl -i %s/healthz\t# 200, public: liveness\n", api)
@@ -67,9 +73,23 @@ func printBanner(w io.Writer, a *app) error {
 		fmt.Fprintf(tw, "OLD=$(%s -d ttl=-5m)\n", mint)
 		fmt.Fprint(tw, bearer("OLD", "/api/me", "401 invalid_token, error_description=\"expired\""))
 		tw.Flush()
+		if a.cfg.dpopMode != middleware.DPoPOff {
+			fmt.Fprintf(&b, "\nDPoP-bound tokens: POST %s%s with a DPoP proof header gets a token bound to the proof's key (token_type DPoP).\n"+
+				"The example client makes a key, gets such a token and calls the API with fresh proofs (a replayed one is refused):\n\n", a.issuerURL, tokenPath)
+			fmt.Fprintf(&b, "go run ./examples/dpop-client -issuer %s -api %s/api/me%s\n", a.issuerURL, api, publicURLFlag(a.cfg.publicURL))
+		}
 	}
 	fmt.Fprintf(&b, "\nMetrics for Prometheus (verifications, keys, HTTP decisions), after a few requests:\n\ncurl -s %s%s | grep '^jwtguard_'\n", api, metricsPath)
 	b.WriteString("\nOne log line per request goes to stderr. Ctrl-C stops.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// publicURLFlag is the dpop-client's -public-url argument, "" when the API
+// has none.
+func publicURLFlag(u string) string {
+	if u == "" {
+		return ""
+	}
+	return " -public-url " + u
 }

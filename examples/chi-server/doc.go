@@ -14,5 +14,11 @@
 //
 //	go run ./examples/chi-server -oidc https://sso.example.com/realms/main -aud my-api
 //
+// DPoP-bound tokens are allowed by default (-dpop off|allowed|required,
+// -public-url, -dpop-nonce, -redis); examples/dpop-client gets one from
+// the demo issuer and uses it:
+//
+//	go run ./examples/dpop-client
+//
 // Run it with -h for every flag.
 package main

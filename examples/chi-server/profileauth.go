@@ -28,8 +28,8 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(c *config, o *ops, log *slog.Logger) (*authn, error) {
-	a := &authn{close: func() error { return nil }, header: bearerHeader}
+func newProfileAuthn(c *config, o *ops, dp middleware.DPoPConfig, log *slog.Logger) (*authn, error) {
+	a := &authn{close: func() error { return nil }, header: bearerHeader, dpop: dp}
 	// The profile's name labels its key source and verifier in /metrics.
 	s := profile.Settings{
 		Fetch: keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server",
@@ -77,6 +77,7 @@ func mount[C any](a *authn, p *profile.Profile[C], name string, o *ops, log *slo
 	cfg := p.MiddlewareConfig()
 	cfg.Realm = apiRealm
 	cfg.SkipCORSPreflight = true
+	cfg.DPoP = a.dpop
 	cfg.OnOutcome = metrics.OnOutcome(recordReason, o.m.Middleware(apiName))
 	cfg.Logger = middlewareLogger(log)
 	if noRoles {

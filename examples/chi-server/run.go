@@ -62,6 +62,7 @@ type app struct {
 	issuerURL string  // the demo issuer's, or the -oidc issuer
 	demo      *issuer // nil unless demo mode
 	auth      *authn
+	dpop      *dpopSetup
 	servers   []*http.Server
 	failed    chan error // a server stopped on its own
 	unwatch   func()     // stops watchKeys and waits for it; nil when none runs
@@ -99,7 +100,12 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth, err := newAuthn(ctx, c, a.issuerURL, o, log)
+	dp, err := newDPoP(c, o, log)
+	if err != nil {
+		return nil, err
+	}
+	a.dpop = dp
+	auth, err := newAuthn(ctx, c, a.issuerURL, o, a.dpop.cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -169,5 +175,6 @@ func (a *app) shutdown(ctx context.Context) error {
 	if a.auth != nil {
 		errs = append(errs, a.auth.close())
 	}
+	errs = append(errs, a.dpop.close())
 	return errors.Join(errs...)
 }
