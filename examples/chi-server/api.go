@@ -12,14 +12,19 @@ import (
 	"github.com/jwtguard/jwtguard/middleware"
 )
 
-// routes builds the API: /healthz in the open, /api/* behind auth, with
+// routes builds the API: /healthz in the open, /api/* behind auth, and,
+// when logout is not nil, the back-channel logout receiver at
+// backchannelPath (it answers every method itself: 405 but for POST), with
 // one log line per request.
-func routes[C any](auth *middleware.Middleware[C], log *slog.Logger) http.Handler {
+func routes[C any](auth *middleware.Middleware[C], log *slog.Logger, logout http.Handler) http.Handler {
 	r := chi.NewRouter()
 	r.Use(accessLog(log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	if logout != nil {
+		r.Handle(backchannelPath, logout)
+	}
 	r.Route("/api", func(r chi.Router) {
 		r.Use(auth.Handler)
 		r.Get("/me", me[C])

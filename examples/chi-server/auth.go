@@ -12,6 +12,7 @@ import (
 	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/middleware"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -37,15 +38,16 @@ type authn struct {
 	header   string                      // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
 	hints    routeHints                  // what /api/reports and /api/admin answer, for the banner
 	ready    func(context.Context) error // waits for the first keys; watched once the API listens
+	logout   string                      // the client of the logout tokens received; "" when none
 	close    func() error
 }
 
 // newAuthn builds the protection the flags describe. issuerURL is the demo
 // issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks, -pem
 // and -secret-file).
-func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger) (*authn, error) {
+func newAuthn(ctx context.Context, c *config, issuerURL string, rev revocation.Store, log *slog.Logger) (*authn, error) {
 	if c.profile != "" {
-		return newProfileAuthn(c, log)
+		return newProfileAuthn(c, rev, log)
 	}
 	a := &authn{header: bearerHeader}
 	src, err := a.keySource(c, issuerURL, log)
@@ -79,6 +81,7 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 		Audiences:  audiences,
 		TokenTypes: c.types.TokenTypes(),
 		Leeway:     leeway,
+		Revocation: rev,
 	}
 	aud := "aud " + strings.Join(audiences, " or ")
 	if len(audiences) == 0 {
@@ -117,7 +120,12 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, log *slog.Logger
 		_ = a.close()
 		return nil, err
 	}
-	a.api = routes(mw, log)
+	logout, err := a.logoutReceiver(c, src, issuers, algs, rev, log)
+	if err != nil {
+		_ = a.close()
+		return nil, err
+	}
+	a.api = routes(mw, log, logout)
 
 	if c.demo() {
 		// The demo issuer runs in this process: its keys must come.

@@ -28,6 +28,7 @@ type config struct {
 	insecure     bool          // -insecure-allow-http
 	skipAudience bool          // -insecure-skip-audience
 	profileFlags
+	revocationFlags
 }
 
 // demo reports whether the API is protected by the embedded demo issuer
@@ -57,7 +58,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("chi-server", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
-		fmt.Fprint(out, usageHead, profileUsage, "\nFlags:\n")
+		fmt.Fprint(out, usageHead, profileUsage, revocationUsage, "\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "API listen `address`")
@@ -75,6 +76,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.BoolVar(&c.insecure, "insecure-allow-http", false, "allow http key URLs to non-loopback hosts")
 	fs.BoolVar(&c.skipAudience, "insecure-skip-audience", false, "INSECURE: accept tokens issued for any audience (instead of -aud)")
 	c.addProfileFlags(fs)
+	c.addRevocationFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -86,6 +88,9 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 
 func (c *config) check() error {
 	if err := c.checkProfile(); err != nil {
+		return err
+	}
+	if err := c.checkRevocation(); err != nil {
 		return err
 	}
 	if c.profile != "" {

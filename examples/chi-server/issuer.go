@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -31,6 +32,7 @@ const (
 	jwksPath      = "/jwks.json"
 	pemPath       = "/pubkey.pem"
 	tokenPath     = "/token"
+	logoutPath    = "/logout"
 )
 
 // issuer is a DEMO token issuer: it signs a token for anyone who asks, so
@@ -42,6 +44,12 @@ type issuer struct {
 	key *rsa.PrivateKey
 	kid string
 	now func() time.Time
+
+	// Where POST /logout delivers logout tokens (the API's back-channel
+	// logout URL) and their aud; set by logoutTo before the issuer serves.
+	backchannel string
+	logoutAud   string
+	client      *http.Client
 }
 
 // newIssuer makes a demo issuer with a fresh RSA key, answering as url.
@@ -99,11 +107,13 @@ func (is *issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		is.pem(w, r)
 	case tokenPath:
 		is.token(w, r)
+	case logoutPath:
+		is.logout(w, r)
 	case "/":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintf(w, "jwtguard DEMO issuer (not for production): it signs a token for anyone on this machine.\n\n"+
-			"  discovery  %[1]s%[2]s\n  JWKS       %[1]s%[3]s\n  PEM        %[1]s%[4]s\n  tokens     POST %[1]s%[5]s  (form: sub, scope, roles, ttl)\n",
-			is.url, discoveryPath, jwksPath, pemPath, tokenPath)
+			"  discovery  %[1]s%[2]s\n  JWKS       %[1]s%[3]s\n  PEM        %[1]s%[4]s\n  tokens     POST %[1]s%[5]s  (form: sub, sid, scope, roles, ttl)\n  logout     POST %[1]s%[6]s  (form: sid or sub; sends a logout token to the API)\n",
+			is.url, discoveryPath, jwksPath, pemPath, tokenPath, logoutPath)
 	default:
 		http.NotFound(w, r)
 	}
@@ -180,7 +190,7 @@ func (is *issuer) mint(req tokenRequest) (string, error) {
 		"iat":                now.Unix(),
 		"exp":                now.Add(req.ttl).Unix(),
 		"jti":                randomID(),
-		"sid":                randomID(),
+		"sid":                cmp.Or(req.sid, randomID()),
 		"preferred_username": req.sub,
 		"realm_access":       map[string]any{"roles": req.roles},
 	}

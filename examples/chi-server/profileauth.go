@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/profile"
 	"github.com/jwtguard/jwtguard/remotecheck"
+	"github.com/jwtguard/jwtguard/revocation"
 )
 
 // routeHints say what /api/reports and /api/admin answer under a profile
@@ -26,11 +28,12 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(c *config, log *slog.Logger) (*authn, error) {
+func newProfileAuthn(c *config, rev revocation.Store, log *slog.Logger) (*authn, error) {
 	a := &authn{close: func() error { return nil }, header: bearerHeader}
 	s := profile.Settings{
-		Fetch:  keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
-		Leeway: flagLeeway(c.leeway),
+		Fetch:      keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
+		Leeway:     flagLeeway(c.leeway),
+		Revocation: rev,
 	}
 	var (
 		ready func(context.Context) error
@@ -44,7 +47,7 @@ func newProfileAuthn(c *config, log *slog.Logger) (*authn, error) {
 	case profileAnsira:
 		ready, err = a.ansira(c, s, log)
 	case profileEPR:
-		ready, err = a.epr(c, log)
+		ready, err = a.epr(c, rev, log)
 	default:
 		err = fmt.Errorf("unknown profile %q", c.profile)
 	}
@@ -67,7 +70,7 @@ func flagLeeway(d time.Duration) time.Duration {
 // mount puts p's middleware in front of the routes. noRoles answers a role
 // check 403 for tokens that carry no roles, instead of 500
 // (misconfigured).
-func mount[C any](a *authn, p *profile.Profile[C], log *slog.Logger, noRoles bool) (func(context.Context) error, error) {
+func mount[C any](a *authn, p *profile.Profile[C], log *slog.Logger, noRoles bool, logout http.Handler) (func(context.Context) error, error) {
 	cfg := p.MiddlewareConfig()
 	cfg.Realm = apiRealm
 	cfg.SkipCORSPreflight = true
@@ -81,7 +84,7 @@ func mount[C any](a *authn, p *profile.Profile[C], log *slog.Logger, noRoles boo
 		_ = p.Close()
 		return nil, err
 	}
-	a.api = routes(mw, log)
+	a.api = routes(mw, log, logout)
 	a.close = p.Close
 	return p.Ready, nil
 }
@@ -126,7 +129,16 @@ func (a *authn) keycloak(c *config, s profile.Settings, log *slog.Logger) (func(
 	}
 	a.checks = fmt.Sprintf("Keycloak profile: %s signature, iss %s, typ Bearer (refresh, ID and logout tokens refused), %s, %s, exp (leeway %s)",
 		algsText(c.algs), c.oidc, azp, audText(c), c.leeway)
-	return mount(a, p, log, false)
+	var logout http.Handler
+	if c.logoutAud != "" {
+		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: c.logoutAud, Logger: log})
+		if err != nil {
+			_ = p.Close()
+			return nil, err
+		}
+		logout, a.logout = h, c.logoutAud
+	}
+	return mount(a, p, log, false, logout)
 }
 
 func (a *authn) erply(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
@@ -159,7 +171,7 @@ func (a *authn) erply(c *config, s profile.Settings, log *slog.Logger) (func(con
 		reports: "200 with Erply permission reports:read, else 403 insufficient_scope",
 		admin:   "403 insufficient_scope: Erply tokens carry no realm roles",
 	}
-	return mount(a, p, log, true)
+	return mount(a, p, log, true, nil)
 }
 
 // addAudienceWarning warns in the banner about -insecure-skip-audience (the
@@ -196,10 +208,10 @@ func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(co
 		algsText(c.algs), c.issuers[0], audText(c), c.leeway, statuses)
 	a.addAudienceWarning(c)
 	a.hints = routeHints{admin: "403 insufficient_scope: Ansira tokens carry no realm roles"}
-	return mount(a, p, log, true)
+	return mount(a, p, log, true, nil)
 }
 
-func (a *authn) epr(c *config, log *slog.Logger) (func(context.Context) error, error) {
+func (a *authn) epr(c *config, rev revocation.Store, log *slog.Logger) (func(context.Context) error, error) {
 	if _, err := readPartnerToken(c.eprToken); err != nil {
 		return nil, err
 	}
@@ -209,7 +221,7 @@ func (a *authn) epr(c *config, log *slog.Logger) (func(context.Context) error, e
 			return readPartnerToken(c.eprToken)
 		},
 		HTTP:    remotecheck.HTTPOptions{InsecureAllowHTTP: c.insecure, UserAgent: "jwtguard-chi-server"},
-		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log},
+		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log, Revocation: rev},
 	})
 	if err != nil {
 		return nil, err
@@ -218,7 +230,7 @@ func (a *authn) epr(c *config, log *slog.Logger) (func(context.Context) error, e
 	a.checks = fmt.Sprintf("EPR profile: EPR vouches for the token (answers kept %s), its own exp first (leeway %s); EPR unreachable: 503",
 		remotecheck.DefaultCacheTTL, c.leeway)
 	a.header = remotecheck.EPRTokenHeader + ":"
-	return mount(a, p, log, false)
+	return mount(a, p, log, false, nil)
 }
 
 // readPartnerToken reads the partner's EPR token from file, every time, so
