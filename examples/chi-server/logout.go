@@ -27,6 +27,9 @@ func (is *issuer) logoutTo(target, client string) {
 	is.backchannel, is.logoutAud = target, client
 	is.client = &http.Client{
 		Timeout: deliveryTimeout,
+		// One connection per logout, none left open; no proxy (the API is
+		// on loopback).
+		Transport: &http.Transport{DisableKeepAlives: true},
 		// The API answers the logout itself; a redirect is not followed.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
