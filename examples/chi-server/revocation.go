@@ -119,9 +119,9 @@ func newRevocations(c *config, log *slog.Logger) (*revocations, error) {
 	}, nil
 }
 
-// watchRevocations logs when a Redis store first syncs (Info), or that it
-// has not within readyTimeout (Warn; it keeps trying). The returned
-// function stops the watch and waits for it.
+// watchRevocations logs, at Warn, that a Redis store has not synced within
+// readyTimeout (it keeps trying; the store itself logs when it syncs). The
+// returned function stops the watch and waits for it.
 func watchRevocations(s *redisstore.Revocation, log *slog.Logger) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -129,11 +129,7 @@ func watchRevocations(s *redisstore.Revocation, log *slog.Logger) func() {
 		defer close(done)
 		wctx, wcancel := context.WithTimeout(ctx, readyTimeout)
 		defer wcancel()
-		err := s.WaitSynced(wctx)
-		switch {
-		case err == nil:
-			log.Info("revocations in sync with Redis", "entries", s.Status().Entries)
-		case ctx.Err() == nil:
+		if err := s.WaitSynced(wctx); err != nil && ctx.Err() == nil {
 			log.Warn("revocations not in sync with Redis yet; the API answers 503 revocation_unavailable until they are", "error", s.Status().LastError)
 		}
 	}()
