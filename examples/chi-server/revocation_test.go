@@ -190,6 +190,20 @@ func TestTwoInstancesShareRevocations(t *testing.T) {
 	took := eventuallyStatus(t, b.apiURL, tok, 401, 2*time.Second)
 	t.Logf("B refused the token %s after A's logout", took)
 	requireStatus(t, b.apiURL, tok, 401, "revoked")
+
+	// B's own receiver (-logout-aud): a logout token delivered to B is
+	// seen by A, and its replay to A is refused through Redis.
+	tok2 := mint(t, a.issuerURL, url.Values{"sid": {"session-2"}})
+	requireStatus(t, a.apiURL, tok2, 200, "")
+	lt, err := a.demo.logoutToken("session-2", "")
+	require.NoError(t, err)
+	resp, body = postForm(t, b.apiURL+backchannelPath, url.Values{"logout_token": {lt}})
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	requireStatus(t, b.apiURL, tok2, 401, "revoked")
+	eventuallyStatus(t, a.apiURL, tok2, 401, 2*time.Second)
+	resp, body = postForm(t, a.apiURL+backchannelPath, url.Values{"logout_token": {lt}})
+	require.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
+	assert.Contains(t, body, "already used")
 }
 
 // TestRedisDown: with -redis unreachable the server still listens at once,
