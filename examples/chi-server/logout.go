@@ -56,7 +56,7 @@ func (is *issuer) logout(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
 		return
 	}
-	tok, err := is.logoutToken(sid, sub)
+	tok, err := is.logoutToken(is.logoutAud, sid, sub)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
 		return
@@ -97,13 +97,14 @@ func parseLogoutRequest(w http.ResponseWriter, r *http.Request) (sid, sub string
 }
 
 // logoutToken signs a logout token as Keycloak 25 does: header typ
-// "logout+jwt"; iss, aud (the API's client), iat, exp, a fresh jti, the
-// back-channel logout event, and sid and/or sub.
-func (is *issuer) logoutToken(sid, sub string) (string, error) {
+// "logout+jwt"; iss, aud (the client whose back-channel logout URL gets
+// it), iat, exp, a fresh jti, the back-channel logout event, and sid
+// and/or sub.
+func (is *issuer) logoutToken(aud, sid, sub string) (string, error) {
 	now := is.now().Truncate(time.Second)
 	claims := map[string]any{
 		"iss":    is.url,
-		"aud":    is.logoutAud,
+		"aud":    aud,
 		"iat":    now.Unix(),
 		"exp":    now.Add(logoutTokenTTL).Unix(),
 		"jti":    randomID(),

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -152,15 +153,12 @@ func TestKeycloakProfileLogout(t *testing.T) {
 	require.NoError(t, b.auth.ready(context.Background()))
 	requireStatus(t, b.apiURL, tok, 200, "")
 
-	wrongAud, err := idp.demo.logoutToken("s-kc", "")
+	wrongAud, err := idp.demo.logoutToken(demoAudience, "s-kc", "")
 	require.NoError(t, err)
 	resp, body := postForm(t, b.apiURL+backchannelPath, url.Values{"logout_token": {wrongAud}})
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode, "aud demo-api is not client api-b: %s", body)
 
-	saved := idp.demo.logoutAud
-	idp.demo.logoutAud = "api-b"
-	lt, err := idp.demo.logoutToken("s-kc", "")
-	idp.demo.logoutAud = saved
+	lt, err := idp.demo.logoutToken("api-b", "s-kc", "")
 	require.NoError(t, err)
 	resp, body = postForm(t, b.apiURL+backchannelPath, url.Values{"logout_token": {lt}})
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
@@ -195,7 +193,7 @@ func TestTwoInstancesShareRevocations(t *testing.T) {
 	// seen by A, and its replay to A is refused through Redis.
 	tok2 := mint(t, a.issuerURL, url.Values{"sid": {"session-2"}})
 	requireStatus(t, a.apiURL, tok2, 200, "")
-	lt, err := a.demo.logoutToken("session-2", "")
+	lt, err := a.demo.logoutToken(demoAudience, "session-2", "")
 	require.NoError(t, err)
 	resp, body = postForm(t, b.apiURL+backchannelPath, url.Values{"logout_token": {lt}})
 	require.Equal(t, http.StatusOK, resp.StatusCode, body)
@@ -238,4 +236,17 @@ func TestRevocationMaxLag(t *testing.T) {
 	requireStatus(t, a.apiURL, tok, 503, "revocation_unavailable")
 	proxy.Heal()
 	eventuallyStatus(t, a.apiURL, tok, 200, redisstore.MaxBackoff+5*time.Second)
+}
+
+// TestDemoLogoutAPIDown: the demo issuer answers 502 when the API's
+// back-channel logout URL cannot be reached.
+func TestDemoLogoutAPIDown(t *testing.T) {
+	is, err := newIssuer("http://127.0.0.1:1")
+	require.NoError(t, err)
+	is.logoutTo(strings.TrimSuffix(startDeadURL(t), "/jwks.json")+backchannelPath, demoAudience)
+	srv := httptest.NewServer(is)
+	t.Cleanup(srv.Close)
+	resp, body := postForm(t, srv.URL+logoutPath, url.Values{"sid": {"s"}})
+	assert.Equal(t, http.StatusBadGateway, resp.StatusCode, body)
+	assert.Contains(t, body, "could not be reached")
 }
