@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 
+	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/jwtguard/jwtguard/claims"
@@ -35,8 +35,24 @@ var (
 	escapedName = []byte(`\u`)
 )
 
+// factClaims are the members decodeFacts reads. Unknown members are
+// skipped; duplicate names and invalid UTF-8 are refused by the decoder,
+// as everywhere in the verifier. A null string member counts as absent.
+type factClaims struct {
+	SID          string         `json:"sid"`
+	SessionState string         `json:"session_state"`
+	AZP          string         `json:"azp"`
+	ClientID     string         `json:"client_id"`
+	CNF          jsontext.Value `json:"cnf"`
+}
+
+// cnfClaim is factClaims for a verifier that needs only the binding.
+type cnfClaim struct {
+	CNF jsontext.Value `json:"cnf"`
+}
+
 // decodeFacts reads the facts from a verified payload whose claims have
-// been decoded (reg holds its registered claims). The payload is scanned
+// been decoded (reg holds its registered claims). The payload is decoded
 // only when a revocation checker needs the session and client claims, or
 // when it may hold "cnf": the name itself, or an escape that could spell
 // it. A token can therefore never hide a binding from the verifier.
@@ -46,55 +62,30 @@ func (v *Verifier[C]) decodeFacts(raw []byte, reg *claims.Registered) (facts, er
 	if !needRev && !bytes.Contains(raw, cnfName) && !bytes.Contains(raw, escapedName) {
 		return f, nil
 	}
-	var sid, sessionState, azp, clientID string
-	dec := jsontext.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return f, fmt.Errorf("%w: claims are not a JSON object", ErrMalformed)
+	var fc factClaims
+	var err error
+	if needRev {
+		err = json.Unmarshal(raw, &fc)
+	} else {
+		var c cnfClaim
+		err = json.Unmarshal(raw, &c)
+		fc.CNF = c.CNF
 	}
-	for dec.PeekKind() != '}' {
-		name, err := dec.ReadToken()
-		if err != nil {
-			return f, jsonError(err, "claims")
-		}
-		var dst *string
-		switch n := name.String(); n {
-		case "cnf":
-			if f.cnf, err = readConfirmation(dec); err != nil {
-				return f, err
-			}
-			continue
-		case "sid":
-			dst = &sid
-		case "session_state":
-			dst = &sessionState
-		case "azp":
-			dst = &azp
-		case "client_id":
-			dst = &clientID
-		}
-		if dst == nil || !needRev {
-			if err := dec.SkipValue(); err != nil {
-				return f, jsonError(err, "claims")
-			}
-			continue
-		}
-		if *dst, err = readString(dec, name.String()); err != nil {
-			return f, err
-		}
-	}
-	if _, err := dec.ReadToken(); err != nil {
+	if err != nil {
 		return f, jsonError(err, "claims")
 	}
-	if _, err := dec.ReadToken(); err != io.EOF {
-		return f, fmt.Errorf("%w: data after the claims object", ErrMalformed)
+	if len(fc.CNF) > 0 {
+		if f.cnf, err = readConfirmation(jsontext.NewDecoder(bytes.NewReader(fc.CNF))); err != nil {
+			return f, err
+		}
 	}
 	if needRev {
 		f.rev = &revocation.Token{
 			Issuer:    reg.Issuer,
 			ID:        reg.ID,
 			Subject:   reg.Subject,
-			SessionID: firstNonEmpty(sid, sessionState),
-			ClientID:  firstNonEmpty(azp, clientID),
+			SessionID: firstNonEmpty(fc.SID, fc.SessionState),
+			ClientID:  firstNonEmpty(fc.AZP, fc.ClientID),
 			IssuedAt:  reg.IssuedAt.Time,
 			ExpiresAt: reg.ExpiresAt.Time,
 		}
