@@ -79,7 +79,14 @@ func (c *Checker) Use(ctx context.Context, p *Proof) error {
 		return errors.New("dpop: Use takes a proof that Check accepted with Config.DeferReplay set")
 	}
 	if err := c.use(ctx, p.replayKey, p.replayUntil); err != nil {
-		return fail(err)
+		e := fail(err)
+		if c.onCheck != nil {
+			c.onCheck(e.Reason)
+		}
+		return e
+	}
+	if c.onCheck != nil {
+		c.onCheck("")
 	}
 	return nil
 }
@@ -137,7 +144,13 @@ func (c *Checker) Check(ctx context.Context, r Request) (*Proof, error) {
 		if e.Reason == ReasonUseNonce && c.nonces != nil {
 			e.Nonce = c.nonces.current()
 		}
+		if c.onCheck != nil {
+			c.onCheck(e.Reason)
+		}
 		return nil, e
+	}
+	if c.onCheck != nil && !p.deferred {
+		c.onCheck("")
 	}
 	return p, nil
 }

@@ -60,7 +60,8 @@ type Config struct {
 	// and bound to the proof's key, cnf.jkt). Then only proofs that come
 	// with a valid token bound to their key take room in the store, and a
 	// client that signs proofs with keys of its own cannot fill it and
-	// deny DPoP to everyone else. The middleware sets it. If false, Check
+	// deny DPoP to everyone else. jwtguard's middleware requires it (and
+	// sets it on the Checker it makes when given none). If false, Check
 	// records every proof that passed its other checks.
 	DeferReplay bool
 
@@ -85,6 +86,15 @@ type Config struct {
 	// documentation for the risk of trusting Host. It may not carry a path,
 	// query, fragment or user information.
 	ExternalBaseURL string
+	// OnCheck, if set, is called once per proof with its result, for
+	// metrics: "" when the proof was accepted, else the failure's stable
+	// reason (Reason of the error). Check reports its failures; with
+	// DeferReplay, a proof that passed Check is reported by Use (accepted,
+	// replayed or replay_store_unavailable), and one whose Use is never
+	// called (its token was refused) is not reported. It runs on the
+	// request path, synchronously: keep it quick. If nil, nothing is
+	// reported.
+	OnCheck func(reason string)
 }
 
 // Checker checks DPoP proofs. It is immutable after New and safe for
@@ -102,7 +112,8 @@ type Checker struct {
 	headers     *headerCache
 	// verify is jose.VerifySignature; a benchmark replaces it to measure
 	// the checker's cost apart from the signature's.
-	verify func(alg jose.Alg, key any, signingInput string, sig []byte) error
+	verify  func(alg jose.Alg, key any, signingInput string, sig []byte) error
+	onCheck func(reason string) // nil when Config.OnCheck is
 }
 
 // New validates cfg, applies its defaults and returns a Checker.
@@ -115,6 +126,7 @@ func New(cfg Config) (*Checker, error) {
 		maxBytes:    cfg.MaxProofBytes,
 		headers:     newHeaderCache(),
 		verify:      jose.VerifySignature,
+		onCheck:     cfg.OnCheck,
 	}
 	if c.now == nil {
 		c.now = time.Now
@@ -178,6 +190,11 @@ func New(cfg Config) (*Checker, error) {
 // Algorithms returns the accepted proof algorithms, for the algs parameter
 // of a WWW-Authenticate: DPoP challenge.
 func (c *Checker) Algorithms() []string { return slices.Clone(c.algNames) }
+
+// DefersReplay reports whether the Checker was built with
+// Config.DeferReplay: Check leaves the replay store alone, and the caller
+// records each accepted proof with Use.
+func (c *Checker) DefersReplay() bool { return c.deferReplay }
 
 // Nonce returns the server nonce clients should use now, to send in a
 // DPoP-Nonce response header, or "" when nonces are off.

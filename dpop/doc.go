@@ -114,8 +114,8 @@
 // proofs (ErrReplayUnavailable) rather than forget one that could still be
 // replayed. It serves one process. With several replicas, a proof replayed
 // to another replica is refused only with a shared store: package
-// redisstore's NewReplay makes one round trip to Redis per proof (an atomic
-// SET NX PX, pipelined with a read of an epoch key that reveals a Redis
+// redisstore's NewReplay makes one round trip to Redis per proof (one
+// atomic script on a hash that also holds an epoch, which reveals a Redis
 // that lost its data), after a local MemoryReplay has refused same-replica
 // replays without a network call, with a short timeout, failing closed. It
 // is the one call on jwtguard's request path that waits on Redis: a local

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/jwtguard/jwtguard/verify"
 )
 
 // Defaults applied by New to zero fields of Config.
@@ -103,6 +105,34 @@ type Config[C any] struct {
 	// must not write to the response. If nil, nothing is called.
 	OnOutcome func(r *http.Request, o Outcome)
 
+	// DPoP configures DPoP-bound tokens (RFC 9449). The zero value is
+	// DPoPAllowed: "Authorization: DPoP <token>" with a DPoP proof header
+	// is accepted next to bearer tokens, and a token bound to a key
+	// (cnf.jkt) is accepted only that way. The proof is checked with the
+	// request's method and URL and the access token (ath), then the
+	// verifier's VerifyBound gets the proof key's thumbprint; a Verifier
+	// that is not a verify.BoundVerifier cannot take a DPoP token (every
+	// one is refused, reason "binding", and DPoPRequired is a
+	// configuration error). See DPoPConfig and package dpop.
+	DPoP DPoPConfig
+
+	// InsecureClientCertHeader names a request header from which to read
+	// the client certificate of a token bound to one (cnf.x5t#S256, RFC
+	// 8705), when the request did not come over TLS with a client
+	// certificate itself: a URL-encoded PEM certificate, as nginx's
+	// $ssl_client_escaped_cert gives (proxy_set_header X-SSL-Client-Cert
+	// $ssl_client_escaped_cert).
+	//
+	// INSECURE unless a TLS-terminating proxy in front of every replica
+	// verifies client certificates and always sets (or removes) this
+	// header: whoever can reach the service without that proxy can put any
+	// certificate there and use any token bound to it, which defeats the
+	// binding. If "", the default, only the TLS connection's own
+	// certificate (r.TLS.PeerCertificates[0]) counts. Either way, the
+	// certificate is only compared with the token's cnf.x5t#S256; a token
+	// without it ignores the certificate.
+	InsecureClientCertHeader string
+
 	// Logger receives one record per refused request (Info; Warn when the
 	// keys are unavailable, Error for 500, Debug for a missing token) and
 	// one per allowed request
@@ -124,11 +154,22 @@ type shared struct {
 	errorHandler func(http.ResponseWriter, *http.Request, *Error)
 	onOutcome    func(*http.Request, Outcome)
 	logger       *slog.Logger
+	dpop         dpopState
+	certHeader   string // canonical; "" when off
 }
 
 func (c *Config[C]) shared() (*shared, error) {
 	if c.Verifier == nil {
 		return nil, errors.New("middleware: Config.Verifier is required")
+	}
+	_, bound := c.Verifier.(verify.BoundVerifier[C])
+	ds, err := newDPoPState(c.DPoP, bound)
+	if err != nil {
+		return nil, err
+	}
+	certHeader, err := canonicalCertHeader(c.InsecureClientCertHeader)
+	if err != nil {
+		return nil, err
 	}
 	s := &shared{
 		extractors:   append([]Extractor(nil), c.Extractors...),
@@ -139,6 +180,8 @@ func (c *Config[C]) shared() (*shared, error) {
 		errorHandler: c.ErrorHandler,
 		onOutcome:    c.OnOutcome,
 		logger:       c.Logger,
+		dpop:         ds,
+		certHeader:   certHeader,
 	}
 	if c.Extractors == nil {
 		s.extractors = []Extractor{BearerHeader()}

@@ -1,6 +1,10 @@
 package middleware
 
-import "context"
+import (
+	"context"
+
+	"github.com/jwtguard/jwtguard/dpop"
+)
 
 // principalKey is the one context key of the package. Its value is an
 // identity: a *principal[C] for a verified token, or an anonymous for a
@@ -19,6 +23,8 @@ type identity interface {
 	// role is scope's counterpart for roles; client "" means a realm role.
 	role(client, role string) (has, known bool)
 	rawToken() string
+	// dpopProof is the token's DPoP proof, nil when it came without one.
+	dpopProof() *dpop.Proof
 }
 
 var (
@@ -30,12 +36,14 @@ var (
 type principal[C any] struct {
 	claims *C
 	token  string
+	proof  *dpop.Proof // nil unless the token came with the DPoP scheme
 	m      *Middleware[C]
 }
 
-func (p *principal[C]) settings() *shared   { return p.m.shared }
-func (p *principal[C]) authenticated() bool { return true }
-func (p *principal[C]) rawToken() string    { return p.token }
+func (p *principal[C]) settings() *shared      { return p.m.shared }
+func (p *principal[C]) authenticated() bool    { return true }
+func (p *principal[C]) rawToken() string       { return p.token }
+func (p *principal[C]) dpopProof() *dpop.Proof { return p.proof }
 func (p *principal[C]) scope(s string) (bool, bool) {
 	if p.m.hasScope == nil {
 		return false, false
@@ -59,6 +67,7 @@ type anonymous struct {
 func (a anonymous) settings() *shared              { return a.s }
 func (anonymous) authenticated() bool              { return false }
 func (anonymous) rawToken() string                 { return "" }
+func (anonymous) dpopProof() *dpop.Proof           { return nil }
 func (anonymous) scope(string) (bool, bool)        { return false, true }
 func (anonymous) role(string, string) (bool, bool) { return false, true }
 
@@ -90,4 +99,17 @@ func TokenFrom(ctx context.Context) (string, bool) {
 func identityFrom(ctx context.Context) identity {
 	id, _ := ctx.Value(principalKey{}).(identity)
 	return id
+}
+
+// DPoPProofFrom returns the DPoP proof that came with the verified token
+// of the request whose context is ctx, and true; or nil and false when the
+// token came without one (as a bearer token) or no token was verified.
+// Proof.JKT is the thumbprint of the key the token is bound to.
+func DPoPProofFrom(ctx context.Context) (*dpop.Proof, bool) {
+	id, ok := ctx.Value(principalKey{}).(identity)
+	if !ok {
+		return nil, false
+	}
+	p := id.dpopProof()
+	return p, p != nil
 }

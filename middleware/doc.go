@@ -40,5 +40,24 @@
 // claim of claims.Keycloak and claims.Map is space-delimited (RFC 6749
 // section 3.3): a comma is part of a scope name, never a separator.
 //
+// # Sender-constrained tokens
+//
+// DPoP (RFC 9449) is allowed by default (Config.DPoP): a token may come as
+// "Authorization: DPoP <token>" with a DPoP proof header, which a
+// dpop.Checker checks (method, URL, iat, jti replay, ath, nonce) before the
+// verifier's VerifyBound compares the proof key's thumbprint with the
+// token's cnf.jkt. A token bound to a key is refused as a bearer token;
+// DPoPRequired refuses every token that is not DPoP-bound; DPoPOff does not
+// read the DPoP scheme. Proof failures answer 401 with
+// `WWW-Authenticate: DPoP error="invalid_dpop_proof", algs="..."`, a
+// missing server nonce 401 use_dpop_nonce with a DPoP-Nonce header, and a
+// replay store that cannot answer 503. With DPoP allowed, a request
+// without a token is offered both schemes, one WWW-Authenticate value each.
+//
+// A token bound to a client certificate (cnf.x5t#S256, RFC 8705) is
+// accepted only when the request came over TLS with that certificate, or,
+// behind a TLS-terminating proxy, with it in the header named by
+// Config.InsecureClientCertHeader (read its warning).
+//
 // The middleware never logs a token, the query string or claims.
 package middleware

@@ -71,7 +71,8 @@ type Error struct {
 	// Status is the HTTP status to answer, after Config.StatusByReason.
 	Status int
 	// Code is the RFC 6750 error code (CodeInvalidRequest,
-	// CodeInvalidToken, CodeInsufficientScope), or "" when the request
+	// CodeInvalidToken, CodeInsufficientScope) or the RFC 9449 one
+	// (CodeInvalidDPoPProof, CodeUseDPoPNonce), or "" when the request
 	// carried no token or the refusal is not the client's fault (503, 500).
 	Code string
 	// Reason is the stable, short reason ("missing_token", "expired",
@@ -83,6 +84,24 @@ type Error struct {
 	// RetryAfter is how long a client should wait before retrying, for a
 	// 503; zero otherwise.
 	RetryAfter time.Duration
+	// Scheme is the authentication scheme whose WWW-Authenticate challenge
+	// carries Code: SchemeBearer ("" means the same) or SchemeDPoP (a
+	// token that came with the DPoP scheme, or any token in DPoPRequired
+	// mode).
+	Scheme string
+	// Offer lists the schemes WriteError offers, one WWW-Authenticate value
+	// each, in order; the one equal to Scheme carries the error, the others
+	// are bare (realm, and algs for DPoP). If nil, Scheme alone. The
+	// middleware sets it from Config.DPoP: Bearer and DPoP when DPoP is
+	// allowed, so that a request without a token gets both challenges.
+	// Treat it as read-only: it is shared.
+	Offer []string
+	// DPoPAlgs is the algs parameter of a DPoP challenge: the accepted
+	// proof algorithms, space-separated.
+	DPoPAlgs string
+	// DPoPNonce is a fresh server nonce for a use_dpop_nonce refusal, sent
+	// in a DPoP-Nonce header; "" otherwise.
+	DPoPNonce string
 	// Err is the cause: one of this package's sentinels, or the verifier's
 	// error. It is for logs and errors.Is, never for the client: it may
 	// name internals.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/verify"
 )
@@ -123,4 +124,36 @@ func ExampleWriteError() {
 	// Bearer realm="api", error="invalid_token", error_description="signature"
 	// application/problem+json
 	// {"type":"about:blank","title":"Unauthorized","status":401,"detail":"The access token's signature is invalid.","reason":"signature","error":"invalid_token"}
+}
+
+// With DPoP allowed (the default), a request without a token is offered
+// both schemes; a DPoP-bound token must come as "Authorization: DPoP" with
+// a proof, which the Checker checks before the verifier's VerifyBound
+// compares the proof's key with the token's cnf.jkt.
+func ExampleDPoPConfig() {
+	checker, err := dpop.New(dpop.Config{
+		ExternalBaseURL: "https://api.example.com", // the URL clients name in htu
+		DeferReplay:     true,                      // the middleware records a proof once the token passed
+		// Replay: redisstore.NewReplay(...), for several replicas
+	})
+	if err != nil {
+		panic(err)
+	}
+	auth, err := middleware.New(middleware.Config[claims.Keycloak]{
+		Verifier: exampleVerifier{}, // use a *verify.Verifier: only a verify.BoundVerifier accepts DPoP tokens
+		DPoP:     middleware.DPoPConfig{Mode: middleware.DPoPAllowed, Checker: checker},
+	})
+	if err != nil {
+		panic(err)
+	}
+	rec := httptest.NewRecorder()
+	auth.Handler(http.NotFoundHandler()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/reports", nil))
+	fmt.Println(rec.Code)
+	for _, c := range rec.Header().Values("WWW-Authenticate") {
+		fmt.Println(c)
+	}
+	// Output:
+	// 401
+	// Bearer realm="api"
+	// DPoP realm="api", algs="ES256 ES384 ES512 RS256 PS256 EdDSA"
 }

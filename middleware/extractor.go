@@ -61,8 +61,12 @@ func (bearerHeader) Extract(r *http.Request) (string, error) {
 
 // cutBearer reports whether s starts with the scheme "Bearer" (any case)
 // followed by spaces or nothing, and returns what follows the spaces.
-func cutBearer(s string) (string, bool) {
-	const scheme = "bearer"
+func cutBearer(s string) (string, bool) { return cutScheme(s, "bearer") }
+
+// cutScheme reports whether s starts with scheme (lower case, matched
+// without regard to case) followed by spaces or nothing, and returns what
+// follows the spaces.
+func cutScheme(s, scheme string) (string, bool) {
 	if len(s) < len(scheme) || !strings.EqualFold(s[:len(scheme)], scheme) {
 		return "", false
 	}

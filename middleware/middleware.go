@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 
+	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -15,6 +16,7 @@ import (
 type Middleware[C any] struct {
 	*shared
 	verifier Verifier[C]
+	bound    verify.BoundVerifier[C] // the verifier, when it is one
 	hasScope func(*C, string) bool
 	hasRole  func(*C, string, string) bool
 }
@@ -29,9 +31,11 @@ func New[C any](cfg Config[C]) (*Middleware[C], error) {
 	if err != nil {
 		return nil, err
 	}
+	bound, _ := cfg.Verifier.(verify.BoundVerifier[C])
 	return &Middleware[C]{
 		shared:   s,
 		verifier: cfg.Verifier,
+		bound:    bound,
 		hasScope: scopeFunc(cfg.HasScope),
 		hasRole:  roleFunc(cfg.HasRole),
 	}, nil
@@ -42,10 +46,21 @@ func New[C any](cfg Config[C]) (*Middleware[C], error) {
 // none), with the claims and the token in its context (ClaimsFrom,
 // TokenFrom). Any other request is answered here:
 //
-//	no token                            401, WWW-Authenticate: Bearer realm="..."
+//	no token                            401, WWW-Authenticate: Bearer realm="..." (and DPoP realm="...", algs="...")
 //	two tokens, a malformed credential  400, error="invalid_request"
 //	the verifier refuses the token      401, error="invalid_token", error_description="<reason>"
-//	keys unavailable, context canceled  503, Retry-After
+//	a bound token without its proof     401, error="invalid_token", error_description="binding"
+//	the DPoP proof fails a check        401, DPoP error="invalid_dpop_proof", error_description="dpop_<reason>"
+//	the proof lacks the server nonce    401, DPoP error="use_dpop_nonce", DPoP-Nonce: <nonce>
+//	keys or replay store unavailable,
+//	context canceled                    503, Retry-After
+//
+// A token that came as "Authorization: DPoP" (Config.DPoP) gets its
+// challenge in the DPoP scheme; with DPoP allowed, every challenge is sent
+// twice, one WWW-Authenticate value per scheme, the error in the scheme
+// the token used. A token bound to a client certificate (cnf.x5t#S256) is
+// checked against the TLS connection's client certificate, or the header
+// of Config.InsecureClientCertHeader.
 //
 // with an application/problem+json body (see WriteError), unless
 // Config.ErrorHandler or Config.StatusByReason say otherwise.
@@ -68,7 +83,7 @@ func (h *handler[C]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, &anonymous{s: m.shared})))
 		return
 	}
-	token, err := m.extract(r)
+	token, viaDPoP, err := m.extractAny(r)
 	if err != nil {
 		reason := ReasonMalformedRequest
 		if errors.Is(err, ErrMultipleTokens) {
@@ -88,12 +103,15 @@ func (h *handler[C]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		m.deny(w, r, m.refusal(http.StatusUnauthorized, "", ReasonNoToken, ErrNoToken), "")
 		return
 	}
-	claims, err := m.verifier.Verify(r.Context(), token)
-	if err != nil || claims == nil {
-		m.deny(w, r, m.tokenError(err), token)
+	claims, proof, e := m.verifyRequest(r, token, viaDPoP)
+	if e != nil {
+		m.deny(w, r, e, token)
 		return
 	}
-	p := &principal[C]{claims: claims, token: token, m: m}
+	if proof != nil {
+		m.offerNonce(w, proof)
+	}
+	p := &principal[C]{claims: claims, token: token, proof: proof, m: m}
 	m.report(r, Outcome{Decision: Allowed})
 	m.logAllowed(r)
 	h.next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
@@ -104,6 +122,93 @@ func isPreflight(r *http.Request) bool {
 	return r.Method == http.MethodOptions &&
 		len(r.Header["Origin"]) > 0 &&
 		len(r.Header["Access-Control-Request-Method"]) > 0
+}
+
+// extractAny returns the one token of the request: from
+// "Authorization: DPoP" (viaDPoP true) unless DPoP is off, or from the
+// extractors.
+func (m *Middleware[C]) extractAny(r *http.Request) (token string, viaDPoP bool, err error) {
+	if m.dpop.mode != DPoPOff {
+		if token, err = dpopAuthorization(r); err != nil {
+			return "", false, err
+		}
+	}
+	other, err := m.extract(r)
+	switch {
+	case err != nil:
+		return "", false, err
+	case token != "" && other != "":
+		return "", false, fmt.Errorf("%w: tokens in more than one place", ErrMultipleTokens)
+	case token != "":
+		return token, true, nil
+	}
+	return other, false, nil
+}
+
+// verifyRequest checks the token, its DPoP proof when it came with the
+// DPoP scheme, and the client certificate, and returns the claims (and the
+// proof) or the refusal.
+func (m *Middleware[C]) verifyRequest(r *http.Request, token string, viaDPoP bool) (*C, *dpop.Proof, *Error) {
+	if m.bound == nil {
+		if viaDPoP {
+			e := m.refusal(http.StatusUnauthorized, CodeInvalidToken, verify.ReasonBinding, errNotBound)
+			e.Scheme = SchemeDPoP
+			return nil, nil, e
+		}
+		if e := m.checkBearer(r); e != nil {
+			return nil, nil, e
+		}
+		claims, err := m.verifier.Verify(r.Context(), token)
+		if err != nil || claims == nil {
+			return nil, nil, m.tokenError(err)
+		}
+		return claims, nil, nil
+	}
+	var b verify.Binding
+	var err error
+	if b.CertThumbprint, err = clientCertThumbprint(r, m.certHeader); err != nil {
+		return nil, nil, m.refusal(http.StatusBadRequest, CodeInvalidRequest, ReasonClientCert, err)
+	}
+	var proof *dpop.Proof
+	if viaDPoP {
+		if proof, err = m.dpop.checker.Check(r.Context(), dpop.RequestFromHTTP(r, token)); err != nil {
+			return nil, nil, m.dpopRefusal(err)
+		}
+		b.DPoPThumbprint = proof.JKT
+	} else if e := m.checkBearer(r); e != nil {
+		return nil, nil, e
+	}
+	claims, err := m.bound.VerifyBound(r.Context(), token, b)
+	if err != nil || claims == nil {
+		e := m.tokenError(err)
+		if viaDPoP {
+			e.Scheme = SchemeDPoP
+		}
+		return nil, nil, e
+	}
+	if proof != nil {
+		// Last, once the token is known to be bound to the proof's key:
+		// the proof is accepted once (the Checker defers its replay check
+		// to here, see DPoPConfig.Checker).
+		if err := m.dpop.checker.Use(r.Context(), proof); err != nil {
+			return nil, nil, m.dpopRefusal(err)
+		}
+	}
+	return claims, proof, nil
+}
+
+// checkBearer refuses a token that came without the DPoP scheme when DPoP
+// is required, or when a DPoP proof came with it.
+func (s *shared) checkBearer(r *http.Request) *Error {
+	switch {
+	case s.dpop.mode == DPoPRequired:
+		e := s.refusal(http.StatusUnauthorized, CodeInvalidToken, ReasonDPoPRequired, ErrDPoPRequired)
+		e.Scheme = SchemeDPoP
+		return e
+	case s.dpop.mode == DPoPAllowed && len(r.Header["Dpop"]) > 0:
+		return s.refusal(http.StatusBadRequest, CodeInvalidRequest, ReasonDPoPWithBearer, ErrDPoPWithBearer)
+	}
+	return nil
 }
 
 // extract consults every extractor and returns the one token found.
@@ -162,12 +267,17 @@ func (s *shared) tokenError(err error) *Error {
 	return s.refusal(http.StatusUnauthorized, CodeInvalidToken, sanitize(reason), err)
 }
 
-// refusal builds an Error, applying Config.StatusByReason.
+// refusal builds an Error, applying Config.StatusByReason and offering
+// the challenges of the DPoP mode.
 func (s *shared) refusal(status int, code, reason string, err error) *Error {
 	if st, ok := s.statuses[reason]; ok {
 		status = st
 	}
-	return &Error{Status: status, Code: code, Reason: reason, Err: err}
+	e := &Error{Status: status, Code: code, Reason: reason, Err: err, Offer: s.dpop.offer, DPoPAlgs: s.dpop.algs}
+	if s.dpop.mode == DPoPRequired {
+		e.Scheme = SchemeDPoP
+	}
+	return e
 }
 
 // deny reports, logs and answers a refused request. token, when known, is

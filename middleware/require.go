@@ -183,6 +183,9 @@ func (q requirement) middleware(next http.Handler) http.Handler {
 		}
 		e := s.refusal(http.StatusForbidden, CodeInsufficientScope, q.reason, q.err)
 		e.Scope = q.scope
+		if id.dpopProof() != nil {
+			e.Scheme = SchemeDPoP
+		}
 		s.deny(w, r, e, "")
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -39,7 +40,20 @@ type Problem struct {
 func WriteError(w http.ResponseWriter, realm string, e *Error) {
 	h := w.Header()
 	if e.Status < 500 {
-		h.Set("WWW-Authenticate", challenge(realm, e))
+		h.Del("WWW-Authenticate")
+		scheme := e.Scheme
+		if scheme == "" {
+			scheme = SchemeBearer
+		}
+		if len(e.Offer) == 0 {
+			h.Add("WWW-Authenticate", challenge(realm, e, scheme, true))
+		}
+		for _, o := range e.Offer {
+			h.Add("WWW-Authenticate", challenge(realm, e, o, o == scheme))
+		}
+	}
+	if e.DPoPNonce != "" {
+		h.Set("DPoP-Nonce", e.DPoPNonce)
 	}
 	if e.Status == http.StatusServiceUnavailable && e.RetryAfter > 0 {
 		h.Set("Retry-After", retryAfterSeconds(e.RetryAfter))
@@ -63,14 +77,17 @@ func WriteError(w http.ResponseWriter, realm string, e *Error) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-// challenge builds the WWW-Authenticate value. A request without a token
-// gets no error attribute (RFC 6750 section 3.1).
-func challenge(realm string, e *Error) string {
+// challenge builds one WWW-Authenticate value for scheme; withError adds
+// e's error attributes. A request without a token gets no error attribute
+// (RFC 6750 section 3.1). A DPoP challenge carries algs (RFC 9449 section
+// 7.1).
+func challenge(realm string, e *Error, scheme string, withError bool) string {
 	b := make([]byte, 0, 128)
-	b = append(b, `Bearer realm="`...)
+	b = append(b, scheme...)
+	b = append(b, ` realm="`...)
 	b = appendSanitized(b, realm)
 	b = append(b, '"')
-	if e.Code != "" {
+	if withError && e.Code != "" {
 		b = append(b, `, error="`...)
 		b = append(b, e.Code...)
 		b = append(b, '"')
@@ -84,6 +101,11 @@ func challenge(realm string, e *Error) string {
 			b = appendSanitized(b, e.Scope)
 			b = append(b, '"')
 		}
+	}
+	if scheme == SchemeDPoP && e.DPoPAlgs != "" {
+		b = append(b, `, algs="`...)
+		b = appendSanitized(b, e.DPoPAlgs)
+		b = append(b, '"')
 	}
 	return string(b)
 }
@@ -150,6 +172,27 @@ var details = map[string]string{
 	verify.ReasonBinding:               "The access token is bound to a key or certificate that the request does not prove.",
 	verify.ReasonRevoked:               "The access token has been revoked.",
 	verify.ReasonRevocationUnavailable: "Whether the access token was revoked cannot be checked right now; retry later.",
+	// DPoP (RFC 9449) and client certificates (RFC 8705).
+	ReasonDPoPRequired:                    "This resource accepts DPoP-bound access tokens only, sent with the DPoP scheme and a DPoP proof.",
+	ReasonDPoPWithBearer:                  "A DPoP proof came with an access token that was not sent with the DPoP scheme.",
+	ReasonClientCert:                      "The client certificate forwarded with the request is unreadable.",
+	dpop.ReasonUseNonce:                   "The DPoP proof must carry the server nonce sent in the DPoP-Nonce header.",
+	"dpop_" + dpop.ReasonMissing:          "The request uses the DPoP scheme but carries no DPoP proof.",
+	"dpop_" + dpop.ReasonMultipleProofs:   "The request carries more than one DPoP proof; send exactly one.",
+	"dpop_" + dpop.ReasonMalformed:        "The DPoP proof is not a well-formed signed JWT.",
+	"dpop_" + dpop.ReasonType:             "The DPoP proof's typ is not dpop+jwt.",
+	"dpop_" + dpop.ReasonAlgorithm:        "The DPoP proof's signature algorithm is not accepted.",
+	"dpop_" + dpop.ReasonJWK:              "The DPoP proof's jwk is not an accepted public key.",
+	"dpop_" + dpop.ReasonPrivateKey:       "The DPoP proof's jwk holds a private key.",
+	"dpop_" + dpop.ReasonSignature:        "The DPoP proof's signature is invalid.",
+	"dpop_" + dpop.ReasonMissingClaim:     "The DPoP proof lacks a required claim (jti, htm, htu, iat).",
+	"dpop_" + dpop.ReasonHTM:              "The DPoP proof was made for another HTTP method.",
+	"dpop_" + dpop.ReasonHTU:              "The DPoP proof was made for another URL.",
+	"dpop_" + dpop.ReasonIAT:              "The DPoP proof was issued too long ago or in the future.",
+	"dpop_" + dpop.ReasonATH:              "The DPoP proof's ath does not match the access token.",
+	"dpop_" + dpop.ReasonReplayed:         "The DPoP proof was used before; make a new proof for every request.",
+	"dpop_" + dpop.ReasonStoreUnavailable: "Whether the DPoP proof was used before cannot be checked right now; retry later.",
+	"dpop_" + dpop.ReasonRequest:          "The server is misconfigured.",
 	// Reasons of remote token checkers (package remotecheck).
 	"inactive":           "The access token is no longer active.",
 	"check_refused":      "The service that checks access tokens refused to check this one.",

@@ -112,6 +112,7 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
 		Revocation:                cfg.Revocation,
+		Observer:                  cfg.Observer,
 		Validators:                cfg.Validators,
 	})
 	if err != nil {
@@ -127,6 +128,7 @@ func Ansira(cfg AnsiraConfig) (*Profile[AnsiraClaims], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 	}
 	if cfg.DocumentedStatuses {

@@ -118,6 +118,7 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
 		Revocation:                cfg.Revocation,
+		Observer:                  cfg.Observer,
 		RequiredClaims:            []string{names.Account},
 		Validators:                append(validators, cfg.Validators...),
 	}
@@ -145,6 +146,7 @@ func Erply(cfg ErplyConfig) (*Profile[claims.Erply], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer, headerPlace(ErplyTokenHeader)},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 	}, nil
 }

@@ -96,9 +96,12 @@ type KeycloakConfig struct {
 //     skipped);
 //   - RS256 (or KeycloakConfig.Algorithms), exp, nbf and iat with leeway,
 //     iss exactly KeycloakConfig.Issuer;
-//   - the "typ" claim must be "Bearer": refresh, offline, ID and logout
-//     tokens are refused with a *TokenTypeError, which matches
-//     verify.ErrTokenType (reason "token_type");
+//   - the "typ" claim must be "Bearer", or "DPoP" for a token bound to a
+//     DPoP key (cnf.jkt), which the middleware accepts only with a valid
+//     proof signed by that key (middleware.Config.DPoP): refresh, offline,
+//     ID and logout tokens, and "DPoP" tokens without cnf.jkt, are refused
+//     with a *TokenTypeError, which matches verify.ErrTokenType (reason
+//     "token_type");
 //   - azp and aud when configured; one of the two is required unless
 //     KeycloakConfig.InsecureAcceptAnyClient is set;
 //   - claims decoded into claims.Keycloak, whose Claim method reaches
@@ -150,6 +153,7 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		Now:                       cfg.Now,
 		CacheSize:                 cfg.CacheSize,
 		Revocation:                cfg.Revocation,
+		Observer:                  cfg.Observer,
 		Validators:                append(validators, cfg.Validators...),
 	})
 	if err != nil {
@@ -165,17 +169,44 @@ func Keycloak(cfg KeycloakConfig) (*Profile[claims.Keycloak], error) {
 		issuer:     cfg.Issuer,
 		places:     []string{placeBearer},
 		ready:      []func(context.Context) error{src.Ready},
+		sources:    []keysource.Source{src},
 		closers:    []func() error{src.Close},
 		logout:     &logoutSource{keys: src, issuer: cfg.Issuer, algorithms: slices.Clone(algs), leeway: cfg.Leeway, now: cfg.Now, revocation: cfg.Revocation},
 	}, nil
 }
 
-// checkKeycloakType accepts access tokens only.
+// KeycloakDPoPType is the "typ" claim of a Keycloak access token bound to
+// a DPoP key (Keycloak 26.4 and newer): accepted only when the token
+// carries cnf.jkt, which makes the verifier require a DPoP proof signed by
+// that key.
+const KeycloakDPoPType = "DPoP"
+
+// checkKeycloakType accepts access tokens only: "Bearer", or "DPoP" for a
+// token bound to a key (cnf.jkt). After the validators, the verifier
+// refuses a token with cnf.jkt that came without a matching DPoP proof
+// (verify.ErrBinding), so a "DPoP" token is accepted only with its proof.
 func checkKeycloakType(_ context.Context, c *claims.Keycloak) error {
-	if c.Type == KeycloakAccessType {
+	switch c.Type {
+	case KeycloakAccessType:
 		return nil
+	case KeycloakDPoPType:
+		if hasJKT(c) {
+			return nil
+		}
+		return &TokenTypeError{Got: KeycloakDPoPType + " without cnf.jkt", Want: KeycloakAccessType}
 	}
 	return &TokenTypeError{Got: printable(c.Type), Want: KeycloakAccessType}
+}
+
+// hasJKT reports whether the token has a non-empty cnf.jkt (the verifier
+// has already checked its shape and its proof).
+func hasJKT(c *claims.Keycloak) bool {
+	cnf, ok := c.Extra["cnf"].(map[string]any)
+	if !ok {
+		return false
+	}
+	jkt, ok := cnf["jkt"].(string)
+	return ok && jkt != ""
 }
 
 // checkAuthorizedParty accepts tokens issued to one of parties.

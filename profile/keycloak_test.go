@@ -2,8 +2,12 @@ package profile_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"fmt"
+	"net/http"
 	"testing"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/dpop"
 	"github.com/jwtguard/jwtguard/internal/fakeidp"
 	"github.com/jwtguard/jwtguard/profile"
 	"github.com/jwtguard/jwtguard/verify"
@@ -232,4 +237,44 @@ func TestTokenTypeErrorMessage(t *testing.T) {
 	resp = serve(t, p, bearer(realm.LogoutToken(nil)))
 	assert.Equal(t, 401, resp.StatusCode)
 	assert.Equal(t, `Bearer realm="api", error="invalid_token", error_description="token_type"`, resp.Header.Get("WWW-Authenticate"))
+}
+
+// TestKeycloakDPoPType: a token whose typ is "DPoP" is accepted only when
+// it is bound (cnf.jkt) and came with a valid proof signed by that key.
+func TestKeycloakDPoPType(t *testing.T) {
+	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
+	p := newKeycloak(t, realm, nil)
+	require.NoError(t, p.Ready(context.Background()))
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	jkt, err := dpop.Thumbprint(key.Public())
+	require.NoError(t, err)
+	bound := realm.AccessToken(fakeidp.Claims{"typ": "DPoP", "cnf": map[string]any{"jkt": jkt}})
+	unbound := realm.AccessToken(fakeidp.Claims{"typ": "DPoP"})
+
+	withProof := func(token string) http.Header {
+		proof, err := dpop.NewProof(key, http.MethodGet, "http://example.com/api", token, "")
+		require.NoError(t, err)
+		return http.Header{"Authorization": {"DPoP " + token}, "Dpop": {proof}}
+	}
+	cases := []struct {
+		name   string
+		header http.Header
+		status int
+	}{
+		{name: "bound, with its proof", header: withProof(bound), status: http.StatusOK},
+		{name: "bound, as Bearer", header: bearer(bound), status: http.StatusUnauthorized},
+		{name: "typ DPoP but not bound, as Bearer", header: bearer(unbound), status: http.StatusUnauthorized},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := serve(t, p, c.header)
+			require.Equal(t, c.status, resp.StatusCode)
+		})
+	}
+
+	_, err = p.Verifier.Verify(context.Background(), unbound)
+	requireRefused(t, err, verify.ErrTokenType, verify.ReasonTokenType)
+	_, err = p.Verifier.Verify(context.Background(), bound)
+	requireRefused(t, err, verify.ErrBinding, verify.ReasonBinding)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/verify"
 )
@@ -22,6 +23,7 @@ type memberRoute struct {
 	verifier verify.TokenVerifier[Principal]
 	places   []string
 	ready    func(context.Context) error
+	sources  []keysource.Source
 	close    func() error
 }
 
@@ -37,6 +39,7 @@ func (p *Profile[C]) multiRoute() (memberRoute, error) {
 		verifier: principalVerifier[C]{v: p.Verifier, issuer: p.issuer},
 		places:   p.places,
 		ready:    p.Ready,
+		sources:  p.KeySources(),
 		close:    p.Close,
 	}, nil
 }
@@ -96,6 +99,7 @@ func Multi(members ...Member) (*Profile[Principal], error) {
 			}
 		}
 		p.ready = append(p.ready, r.ready)
+		p.sources = append(p.sources, r.sources...)
 		p.closers = append(p.closers, r.close)
 	}
 	router, err := verify.NewRouter(routes)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/verify"
 )
@@ -44,6 +45,7 @@ type Profile[C any] struct {
 	logout *logoutSource
 
 	ready     []func(context.Context) error
+	sources   []keysource.Source // remote key sources, for KeySources
 	closers   []func() error
 	closeOnce sync.Once
 	closeErr  error
@@ -79,6 +81,12 @@ func (p *Profile[C]) Ready(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// KeySources returns the remote key sources the profile fetches keys from
+// (one for Keycloak, Erply and Ansira, none for EPR, every member's for
+// Multi), for readiness checks (readiness.KeySource) and metrics gauges.
+// The profile owns them: Close the profile, not them.
+func (p *Profile[C]) KeySources() []keysource.Source { return slices.Clone(p.sources) }
 
 // Close stops the goroutines of the profile's key sources (and of every
 // member of a Multi profile). It is idempotent; tokens verified afterwards

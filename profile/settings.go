@@ -6,6 +6,7 @@ import (
 
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/revocation"
+	"github.com/jwtguard/jwtguard/verify"
 )
 
 // Settings are the settings shared by the profiles that verify tokens with
@@ -37,6 +38,11 @@ type Settings struct {
 	// profile's verifier refuses the tokens of a logged-out session. If
 	// nil, nothing is revoked.
 	Revocation revocation.Checker
+
+	// Observer, if set, is the verifier's verify.Config.Observer: it is
+	// told about every verification, for metrics and traces (the adapters
+	// in package metrics give one). If nil, nothing is observed.
+	Observer verify.Observer
 }
 
 // warnInsecure logs, at Warn on Fetch.Logger (or slog.Default()), that the

@@ -55,7 +55,7 @@ func seed(b *testing.B, s *Revocation, n int) {
 				if err != nil {
 					return err
 				}
-				p.Eval(ctx, revokeSrc, s.keys.script(), s.revokeArgs(e, now, 0)...)
+				p.Eval(ctx, revokeSrc, s.keys.script(), s.revokeArgs(e, 0)...)
 			}
 			return nil
 		})

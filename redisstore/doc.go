@@ -13,18 +13,25 @@
 // Redis holds, under one {hash tag} so that a Cluster keeps them in one
 // slot:
 //
-//   - {prefix}:entries, a hash from each entry (kind, cut-off, issuer,
-//     value) to its expiry, and {prefix}:expiry, the same entries in a
+//   - {prefix}:entries, a hash from each entry (kind, issuer, value) to its
+//     expiry and cut-off, and {prefix}:expiry, the same entries in a
 //     sorted set by expiry, to drop the expired ones. Both keys also expire
 //     with their latest entry, so nothing outlives the tokens it concerns
-//     even when no replica runs. The number of entries is capped.
+//     even when no replica runs. The number of entries is capped. One kind,
+//     issuer and value is one entry: revoking it again keeps the later
+//     cut-off and the later expiry (so does every write-back and every
+//     replica's copy, whatever the order), so a subject logged out again
+//     and again takes one entry.
+//   - Two reserved fields of the entries hash: the epoch (random, made by
+//     whoever finds the hash without one) and a sequence number. They live
+//     in the same key as the entries so that nothing (a restart, a flush,
+//     an eviction, an expiry) takes the entries and leaves the epoch.
 //   - {prefix}:feed, a stream with one record per change, trimmed to about
-//     FeedLength records and expiring with the latest entry, and
-//     {prefix}:meta with an epoch (random, made by whoever finds Redis
-//     without one) and a sequence number.
+//     FeedLength records and expiring with the latest entry.
 //
-// Revoke runs one Lua script that writes the entry, bumps the sequence and
-// appends the record to the feed, atomically, and returns nil only when
+// Revoke runs one Lua script that writes (or merges) the entry, bumps the
+// sequence and appends the record to the feed, atomically (an entry
+// already expired by Redis's clock is not written), and returns nil only when
 // Redis has acknowledged it; an unreachable Redis gives an error. A replica
 // loads the whole state on start (one MULTI: the entries, the epoch, the
 // sequence and the feed's last id, so nothing falls between the load and
@@ -47,12 +54,14 @@
 //
 // # Never lost
 //
-// Entries are only ever added (they leave by expiry), so a replica's copy is
-// the union of what it saw. After any error it reconnects and loads the
-// whole state again, and on every load it writes back, without the cap,
-// each entry in force that Redis lacks or holds with an earlier expiry. So
-// when Redis restarts empty (a new epoch appears) or from an older save
-// (the sequence went back), any replica that knew an entry puts it back,
+// Entries are only ever added or widened (they leave by expiry), so a
+// replica's copy is the union of what it saw. After any error it
+// reconnects and loads the whole state again, and on every load it writes
+// back, without the cap, each entry in force that Redis lacks or holds
+// with an earlier expiry or cut-off. So when Redis restarts empty, is
+// flushed or evicts the entries hash (a new epoch appears), or restarts
+// from an older save (the sequence went back), any replica that knew an
+// entry puts it back,
 // and through the feed every other replica, including one started
 // afterwards, gets it. After a partition, the replica reloads when the link
 // heals and applies what was revoked meanwhile. What no running replica
@@ -83,12 +92,16 @@
 //
 // # Redis settings
 //
-// Redis's maxmemory policy must be noeviction. The entries, the expiry set
-// and the feed carry an expiry and the meta hash does not, so a volatile-*
-// policy under memory pressure evicts entries and keeps the epoch and the
-// sequence: no replica notices the loss, and a replica started afterwards
-// lacks those revocations. The same holds for the DPoP replay keys (see
-// Replay).
+// Redis's maxmemory policy must be noeviction; a Revocation store logs at
+// Error on start when it is another (at Warn when CONFIG GET is refused, as
+// on many managed services). Under another policy an eviction is not
+// silent: losing the entries hash loses the epoch with it, and the replicas
+// reload and write back (the revocations are back within a reconnect);
+// losing the feed shows as a gap in the sequence, and a lost expiry set is
+// put back at the next load. The DPoP replay memory is one hash without
+// expiry that holds its epoch: volatile-* policies never evict it, and
+// after allkeys-* evict it every replica refuses proofs for the loss
+// window (see Replay).
 //
 // Close stops the store's goroutines; it does not close the client.
 package redisstore

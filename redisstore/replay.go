@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,10 +18,8 @@ import (
 
 // Defaults of ReplayConfig.
 const (
-	// DefaultReplayPrefix is put before every replay key. The braces are a
-	// Redis Cluster hash tag: every key of the replay memory lives in one
-	// slot, beside the others, so that it can be inspected, flushed and
-	// sized as one.
+	// DefaultReplayPrefix is put before the key of the replay hash. The
+	// braces are a Redis Cluster hash tag, as for every key of jwtguard.
 	DefaultReplayPrefix = "{jwtguard:dpop}:"
 	// DefaultReplayTimeout bounds the one Redis round trip of a proof check.
 	DefaultReplayTimeout = 100 * time.Millisecond
@@ -30,12 +29,13 @@ const (
 type ReplayConfig struct {
 	// Client is the Redis connection, shared with the rest of the service
 	// (a *redis.Client, *redis.ClusterClient or *redis.Ring). Required. Its
-	// server must be Redis 7.0 or newer (SET with both NX and GET). Its
+	// server must be Redis 7.0 or newer (or Valkey 7.2). Its
 	// options must set ContextTimeoutEnabled: without it go-redis ignores
 	// context deadlines, so Timeout could not bound the call, and NewReplay
 	// refuses it. Replay never closes it.
 	Client redis.UniversalClient
-	// Prefix is put before every key. If empty, DefaultReplayPrefix.
+	// Prefix is put before the key of the replay hash. If it holds no
+	// {hash tag}, it is wrapped in one. If empty, DefaultReplayPrefix.
 	Prefix string
 	// Timeout bounds each Redis call, on top of the caller's context. If
 	// zero, DefaultReplayTimeout (100 ms). Negative is an error.
@@ -48,8 +48,9 @@ type ReplayConfig struct {
 	// TTL. If nil, time.Now.
 	Now func() time.Time
 	// Window is the IATWindow of the dpop.Checker using the store. If zero,
-	// dpop.DefaultIATWindow. After Redis comes back without its data, Use
-	// refuses every proof for twice the window plus a margin (see Replay).
+	// dpop.DefaultIATWindow. After Redis comes back without its data (or on
+	// a Redis that never held it), Use refuses every proof for twice the
+	// window plus a margin (see Replay).
 	Window time.Duration
 }
 
@@ -62,37 +63,46 @@ type ReplayConfig struct {
 // only after the feed delivers it, and a replay sent to two replicas at
 // once (or within the feed's delay) would pass both. Refusing a replay
 // across replicas needs one atomic check-and-set at a single authority,
-// done before the request is admitted. So Use makes one SET key NX PX call,
-// bounded by Timeout, after the local store (a same-replica replay costs no
+// done before the request is admitted. So Use makes one atomic call (a
+// script, below), bounded by Timeout, after the local store (a same-replica replay costs no
 // network call), and fails closed: when Redis does not answer in time, the
 // proof is refused with an error wrapping dpop.ErrReplayUnavailable, which
 // the middleware answers with 503. A client then retries with a new proof.
 //
-// Redis losing its data (a restart without persistence, a failover to an
-// empty replica) would forget the proofs of the last minutes, and a proof
-// accepted before the loss could be replayed after it. So Redis holds an
-// epoch key, without expiry, read in the same round trip as every SET
-// (pipelined; the default prefix's hash tag keeps both keys on one cluster
-// node). A replica that finds the epoch gone or changed refuses every proof
-// (dpop.ErrReplayUnavailable) for twice Window plus a margin, the longest a
-// proof accepted before the loss can still pass its iat check, and then
-// resumes. A replica that starts during such a loss has never seen the old
-// epoch and cannot tell: it resumes at once.
+// Redis holds the replay memory in one hash (prefix + "replay"): a field
+// per proof, whose value is its expiry by Redis's clock and a random value,
+// and a field with the epoch: a random value and the time Redis made it.
+// One script records a proof and returns the epoch, in one round trip. A
+// call writes a random value and the script compares the old one, so that
+// a call the client library retried after a lost reply finds its own value
+// and is not taken for a replay. Each call also drops a few expired fields
+// (it scans on from a cursor kept in the hash), so the hash holds about the
+// proofs still alive: the rate of accepted proofs times their lifetime (the
+// proof's iat plus the window plus a margin, a couple of minutes with the
+// defaults).
 //
-// Each call writes a random value and reads the old one in the same
-// command (SET ... NX GET), so that a command the client library retried
-// after a lost reply finds its own value and is not taken for a replay.
-// Keys expire by themselves (PX): the proof's iat plus the window plus a
-// margin, a couple of minutes with the defaults. Their number is bounded by
-// the rate of accepted proofs times that lifetime. Redis's maxmemory
-// policy must be noeviction, so that Redis refuses writes (and proofs are
-// refused, 503) rather than drop live entries: every volatile-* policy,
-// volatile-ttl included, evicts exactly these keys (they carry an expiry)
-// and keeps the epoch (it has none), so the loss goes unnoticed and an
-// evicted proof passes again; the allkeys-* policies may evict either.
+// Redis losing its data (a restart without persistence, a failover to an
+// empty replica, a flush, an eviction) would forget the proofs of the last
+// minutes, and a proof accepted before the loss could be replayed after
+// it. The epoch lives in the same key as the proofs, so no loss takes the
+// proofs and leaves the epoch; the hash itself has no expiry, so a
+// volatile-* maxmemory policy never evicts it, and the allkeys-* policies
+// evict it whole. A lost hash gets a new epoch at the next call, stamped
+// with Redis's time, and every replica, including one started after the
+// loss, refuses every proof (dpop.ErrReplayUnavailable) until twice Window
+// plus a margin (10 s, which also absorbs differences between the
+// replicas' clocks and Redis's) after that time: the longest a proof
+// accepted before the loss can still pass its iat check. A replica that
+// sees the epoch change also refuses for that long from when it saw it. A
+// Redis that never held the replay memory cannot be told from one that
+// lost it: a new deployment refuses proofs for that long too.
+//
+// Redis's maxmemory policy should still be noeviction, so that Redis
+// refuses writes (and proofs are refused, 503) rather than drop the replay
+// memory (and refuse every proof for the loss window).
 type Replay struct {
 	client  redis.UniversalClient
-	prefix  string
+	hash    string // the key of the replay hash
 	timeout time.Duration
 	local   dpop.ReplayStore
 	now     func() time.Time
@@ -103,9 +113,12 @@ type Replay struct {
 	refusing time.Time // refuse proofs until then, after a loss
 }
 
-// epochKey is the key, after the prefix, whose value changes when Redis
-// loses its data.
-const epochKey = "epoch"
+// replayHash is the key, after the prefix, of the hash that holds the
+// replay memory: keyField before each proof's key, and the epoch.
+const (
+	replayHash = "replay"
+	keyField   = "k:"
+)
 
 // lossMargin is added to twice the window after a detected loss.
 const lossMargin = 10 * time.Second
@@ -121,10 +134,15 @@ func NewReplay(cfg ReplayConfig) (*Replay, error) {
 	if cfg.Timeout < 0 {
 		return nil, errors.New("redisstore: negative ReplayConfig.Timeout")
 	}
-	r := &Replay{client: cfg.Client, prefix: cfg.Prefix, timeout: cfg.Timeout, local: cfg.Local, now: cfg.Now}
-	if r.prefix == "" {
-		r.prefix = DefaultReplayPrefix
+	r := &Replay{client: cfg.Client, timeout: cfg.Timeout, local: cfg.Local, now: cfg.Now}
+	prefix := cfg.Prefix
+	if prefix == "" {
+		prefix = DefaultReplayPrefix
 	}
+	if !strings.Contains(prefix, "{") || !strings.Contains(prefix, "}") {
+		prefix = "{" + prefix + "}"
+	}
+	r.hash = prefix + replayHash
 	if r.timeout == 0 {
 		r.timeout = DefaultReplayTimeout
 	}
@@ -151,7 +169,8 @@ func NewReplay(cfg ReplayConfig) (*Replay, error) {
 // Use implements dpop.ReplayStore: nil when key is new to every replica, an
 // error wrapping dpop.ErrReplayed when a replica used it before, and one
 // wrapping dpop.ErrReplayUnavailable when Redis did not answer within the
-// timeout or failed.
+// timeout or failed, or while a loss of the replay memory may let a replay
+// through.
 func (r *Replay) Use(ctx context.Context, key string, until time.Time) error {
 	switch err := r.local.Use(ctx, key, until); {
 	case err == nil:
@@ -171,88 +190,120 @@ func (r *Replay) Use(ctx context.Context, key string, until time.Time) error {
 	if ttl < time.Millisecond {
 		ttl = time.Millisecond
 	}
-	fresh, epoch, err := r.setNX(ctx, key, base64.RawURLEncoding.EncodeToString(raw[:]), ttl)
+	res, err := r.setNX(ctx, key, base64.RawURLEncoding.EncodeToString(raw[:]), ttl)
 	if err != nil {
 		return fmt.Errorf("%w: redis: %w", dpop.ErrReplayUnavailable, err)
 	}
-	if err := r.checkEpoch(epoch, now); err != nil {
+	if err := r.checkEpoch(res, now); err != nil {
 		return err
 	}
-	if !fresh {
+	if !res.fresh {
 		return fmt.Errorf("%w (seen by another replica)", dpop.ErrReplayed)
 	}
 	return nil
 }
 
-// checkEpoch compares the epoch Redis holds with the one last seen, and
-// refuses proofs while a loss of Redis's data may let replays through.
-func (r *Replay) checkEpoch(epoch string, now time.Time) error {
+// checkEpoch refuses proofs while a loss of Redis's replay memory may let
+// replays through: for r.lost after the epoch Redis holds was made (every
+// replica, including one started after the loss, sees when), and for
+// r.lost after this replica saw the epoch change.
+func (r *Replay) checkEpoch(res setReply, now time.Time) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.epoch != "" && epoch != r.epoch {
+	if r.epoch != "" && res.epoch != r.epoch {
 		r.refusing = now.Add(r.lost)
 	}
-	r.epoch = epoch
-	if now.Before(r.refusing) {
-		return fmt.Errorf("%w: Redis lost the replay memory; refusing proofs until %s", dpop.ErrReplayUnavailable, r.refusing.UTC().Format(time.RFC3339))
+	r.epoch = res.epoch
+	until := r.refusing
+	if u := res.created.Add(r.lost); u.After(until) {
+		until = u
+	}
+	if now.Before(until) {
+		return fmt.Errorf("%w: Redis lost the replay memory (or started empty); refusing proofs until %s", dpop.ErrReplayUnavailable, until.UTC().Format(time.RFC3339))
 	}
 	return nil
 }
 
-// setNX sets prefix+key to value for ttl unless it exists, reports whether
-// the key is now this call's (it was absent, or it already holds value: a
-// retried command that had succeeded), and returns the epoch Redis holds,
-// creating it when it is missing. All in one round trip, but when the
-// epoch has to be created.
-func (r *Replay) setNX(ctx context.Context, key, value string, ttl time.Duration) (bool, string, error) {
-	ctx, cancel := context.WithTimeout(ctx, r.timeout)
-	defer cancel()
-	ms := strconv.FormatInt(int64((ttl+time.Millisecond-1)/time.Millisecond), 10)
-	var set *redis.Cmd
-	var get *redis.StringCmd
-	_, err := r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		set = p.Do(ctx, "SET", r.prefix+key, value, "PX", ms, "NX", "GET")
-		get = p.Get(ctx, r.prefix+epochKey)
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return false, "", err
-	}
-	var fresh bool
-	switch old, err := set.Text(); {
-	case errors.Is(err, redis.Nil):
-		fresh = true
-	case err != nil:
-		return false, "", err
-	default:
-		fresh = old == value
-	}
-	epoch, err := get.Result()
-	if errors.Is(err, redis.Nil) {
-		epoch, err = r.newEpoch(ctx)
-	}
-	if err != nil {
-		return false, "", err
-	}
-	return fresh, epoch, nil
+// setReply is what useScript tells about one key.
+type setReply struct {
+	fresh   bool      // the key is this call's: it was absent, or holds this call's value
+	epoch   string    // the epoch Redis holds (made by this call if it had none)
+	created time.Time // when Redis made that epoch, by its clock
 }
 
-// newEpoch creates the epoch key unless another replica just did, and
-// returns its value.
-func (r *Replay) newEpoch(ctx context.Context) (string, error) {
+// useScript records one key in the replay hash unless a live one is there,
+// and sweeps a few expired keys. The hash has no expiry: a volatile-*
+// maxmemory policy never evicts it, and any other loss (allkeys-*, a
+// restart, a flush) takes the epoch with the keys. A key's value is its
+// expiry (Redis's clock, ms) and a random value: a call the client library
+// retried after a lost reply finds its own value and is not taken for a
+// replay. Each call scans a few fields on from a cursor kept in the hash
+// and drops the expired ones, so the hash holds about the live keys.
+// Reply: {fresh 0/1, epoch, epoch's creation ms}.
+//
+// KEYS: the hash. ARGV: field, value, ttl ms, epoch to create, fields to
+// sweep.
+var useScript = redis.NewScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ep = redis.call('HGET', KEYS[1], '#epoch')
+if not ep then
+  ep = ARGV[4] .. ':' .. string.format('%.0f', now)
+  redis.call('HSET', KEYS[1], '#epoch', ep)
+end
+local fresh = 1
+local old = redis.call('HGET', KEYS[1], ARGV[1])
+if old then
+  local exp, val = string.match(old, '^(%d+):(.*)$')
+  if exp and tonumber(exp) > now and val ~= ARGV[2] then
+    fresh = 0
+  end
+end
+if fresh == 1 then
+  redis.call('HSET', KEYS[1], ARGV[1], string.format('%.0f', now + tonumber(ARGV[3])) .. ':' .. ARGV[2])
+end
+local r = redis.call('HSCAN', KEYS[1], redis.call('HGET', KEYS[1], '#cursor') or '0', 'COUNT', ARGV[5])
+for i = 1, #r[2], 2 do
+  local exp = string.match(r[2][i + 1], '^(%d+):')
+  if string.sub(r[2][i], 1, 1) ~= '#' and exp and tonumber(exp) <= now then
+    redis.call('HDEL', KEYS[1], r[2][i])
+  end
+end
+redis.call('HSET', KEYS[1], '#cursor', r[1])
+local e, c = string.match(ep, '^(.*):(%d+)$')
+return {fresh, ep, c or '0'}
+`)
+
+// sweepCount is how many fields each call asks HSCAN for: more than one
+// per key added, so that the sweep keeps up.
+const sweepCount = 20
+
+// setNX records key with value for ttl in the replay hash unless a live
+// one is there, in one round trip (one script), and reports whether the
+// key is now this call's and the epoch Redis holds.
+func (r *Replay) setNX(ctx context.Context, key, value string, ttl time.Duration) (setReply, error) {
+	ctx, cancel := context.WithTimeout(ctx, r.timeout)
+	defer cancel()
 	var raw [16]byte
 	if _, err := rand.Read(raw[:]); err != nil {
-		return "", err
+		return setReply{}, err
 	}
-	mine := base64.RawURLEncoding.EncodeToString(raw[:])
-	old, err := r.client.Do(ctx, "SET", r.prefix+epochKey, mine, "NX", "GET").Text()
-	switch {
-	case errors.Is(err, redis.Nil):
-		return mine, nil
-	case err != nil:
-		return "", err
+	ms := int64((ttl + time.Millisecond - 1) / time.Millisecond)
+	res, err := useScript.Run(ctx, r.client, []string{r.hash}, keyField+key, value, ms,
+		base64.RawURLEncoding.EncodeToString(raw[:]), sweepCount).Slice()
+	if err != nil {
+		return setReply{}, err
 	}
-	return old, nil
+	if len(res) != 3 {
+		return setReply{}, fmt.Errorf("unexpected reply %v", res)
+	}
+	fresh, _ := res[0].(int64)
+	epoch, _ := res[1].(string)
+	created, err := strconv.ParseInt(str(res[2]), 10, 64)
+	if epoch == "" || err != nil {
+		return setReply{}, fmt.Errorf("unexpected reply %v", res)
+	}
+	return setReply{fresh: fresh == 1, epoch: epoch, created: time.UnixMilli(created)}, nil
 }
 
 // contextTimeouts reports whether the client honours context deadlines. A

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -44,6 +45,17 @@ type dpopReplica struct {
 	checker *dpop.Checker
 }
 
+// seedReplayEpoch gives srv the replay memory's epoch as if it had held it
+// for long: a replica would otherwise refuse proofs for the loss window
+// after the epoch's creation (a new Redis cannot be told from one that
+// lost its data).
+func seedReplayEpoch(t *testing.T, srv *redistest.Server) {
+	t.Helper()
+	if r, err := srv.Do("HSET", redisstore.DefaultReplayPrefix+"replay", "#epoch", "seeded:0"); err != nil || strings.HasPrefix(r, "-") {
+		t.Fatalf("seeding the epoch: %q, %v", r, err)
+	}
+}
+
 func newReplica(t *testing.T, addr string, now func() time.Time) dpopReplica {
 	t.Helper()
 	s, err := redisstore.NewReplay(redisstore.ReplayConfig{Client: replayClient(t, addr), Now: now, Timeout: time.Second})
@@ -79,6 +91,7 @@ func newProof(t *testing.T) string {
 func TestReplayAcrossReplicas(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
+	seedReplayEpoch(t, srv)
 	a := newReplica(t, srv.Addr(), time.Now)
 	b := newReplica(t, srv.Addr(), time.Now)
 
@@ -95,18 +108,17 @@ func TestReplayAcrossReplicas(t *testing.T) {
 	if err := b.check(t, newProof(t)); err != nil {
 		t.Fatalf("fresh proof at B: %v", err)
 	}
-	// Two proofs and the epoch, all under the default hash-tagged prefix.
+	// One hash under the default hash-tagged prefix, holding two proofs.
 	keys, err := replayClient(t, srv.Addr()).Keys(context.Background(), "*").Result()
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range keys {
-		if !strings.HasPrefix(k, redisstore.DefaultReplayPrefix) {
-			t.Errorf("key %q outside the prefix", k)
-		}
+	if len(keys) != 1 || keys[0] != redisstore.DefaultReplayPrefix+"replay" {
+		t.Errorf("keys = %q; want the replay hash", keys)
 	}
-	if len(keys) != 3 {
-		t.Errorf("keys = %q; want two proofs and the epoch", keys)
+	fields, err := replayClient(t, srv.Addr()).HKeys(context.Background(), redisstore.DefaultReplayPrefix+"replay").Result()
+	if n := len(fields); err != nil || n != 4 { // two proofs, the epoch and the sweep's cursor
+		t.Errorf("fields = %q, %v; want two proofs, the epoch and the cursor", fields, err)
 	}
 }
 
@@ -115,6 +127,7 @@ func TestReplayAcrossReplicas(t *testing.T) {
 func TestReplayRace(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
+	seedReplayEpoch(t, srv)
 	replicas := []dpopReplica{newReplica(t, srv.Addr(), time.Now), newReplica(t, srv.Addr(), time.Now)}
 	for round := range 20 {
 		proof := newProof(t)
@@ -151,6 +164,7 @@ func TestReplayRace(t *testing.T) {
 func TestReplayLocalFirst(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
+	seedReplayEpoch(t, srv)
 	proxy := redistest.NewProxy(t, srv.Addr())
 	a := newReplica(t, proxy.Addr(), time.Now)
 
@@ -220,6 +234,7 @@ func TestReplayTimeout(t *testing.T) {
 func TestReplayRedisLosesData(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
+	seedReplayEpoch(t, srv)
 	now := time.Now()
 	clock := func() time.Time { return now }
 	a := newReplica(t, srv.Addr(), clock)
@@ -245,7 +260,9 @@ func TestReplayRedisLosesData(t *testing.T) {
 	}
 	// Past the longest life of a proof accepted before the loss (the
 	// proofs below are made with the real clock, so they are fresh then).
-	now = now.Add(2*dpop.DefaultIATWindow + 11*time.Second)
+	// The loss window runs from the new epoch's creation, after the
+	// restart: count from the real time now.
+	now = time.Now().Add(2*dpop.DefaultIATWindow + 11*time.Second)
 	if err := b.check(t, proof); !errors.Is(err, dpop.ErrIAT) {
 		t.Fatalf("old proof later: %v; want ErrIAT", err)
 	}
@@ -266,10 +283,13 @@ func proofAt(t *testing.T, at time.Time, jti string) string {
 }
 
 // TestReplayKeyTTL checks that a key lives until the proof's expiry and no
-// longer.
+// longer, under a custom prefix wrapped in a hash tag.
 func TestReplayKeyTTL(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
+	if _, err := srv.Do("HSET", "{p:}replay", "#epoch", "seeded:0"); err != nil {
+		t.Fatal(err)
+	}
 	client := replayClient(t, srv.Addr())
 	now := time.Now()
 	s, err := redisstore.NewReplay(redisstore.ReplayConfig{Client: client, Prefix: "p:", Now: func() time.Time { return now }})
@@ -279,9 +299,11 @@ func TestReplayKeyTTL(t *testing.T) {
 	if err := s.Use(context.Background(), "key", now.Add(90*time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	ttl, err := client.PTTL(context.Background(), "p:key").Result()
-	if err != nil || ttl <= 85*time.Second || ttl > 90*time.Second {
-		t.Fatalf("PTTL = %v, %v; want about 90 s", ttl, err)
+	v, err := client.HGet(context.Background(), "{p:}replay", "k:key").Result()
+	exp, _, _ := strings.Cut(v, ":")
+	ms, perr := strconv.ParseInt(exp, 10, 64)
+	if ttl := time.Until(time.UnixMilli(ms)); err != nil || perr != nil || ttl <= 85*time.Second || ttl > 90*time.Second {
+		t.Fatalf("HGET = %q, %v; want an expiry about 90 s away", v, err)
 	}
 	if err := s.Use(context.Background(), "key", now.Add(90*time.Second)); !errors.Is(err, dpop.ErrReplayed) {
 		t.Fatalf("second Use = %v", err)

@@ -85,30 +85,36 @@ func TestReview_RevocationEvictedSilently(t *testing.T) {
 // and keeps the epoch key (no expiry): the loss goes unnoticed and a proof
 // accepted by one replica passes again on another. The flood that causes
 // the pressure can be the attacker's own valid proofs.
+//
+// The replay memory is now one hash without expiry that holds the epoch:
+// a volatile-* policy cannot evict it, an allkeys-* policy evicts it with
+// the epoch. So the test runs under both kinds of policy and, whether or
+// not Redis evicted the replay memory, the proof must be refused on B.
 func TestReview_ReplayEvictedUnderVolatileTTL(t *testing.T) {
-	checkLeaks(t)
-	srv := redistest.Start(t)
-	a := newReplica(t, srv.Addr(), time.Now)
-	b := newReplica(t, srv.Addr(), time.Now)
-	proof := newProof(t)
-	if err := a.check(t, proof); err != nil {
-		t.Fatalf("replica A: %v", err)
-	}
-	keys, err := replayClient(t, srv.Addr()).Keys(context.Background(), redisstore.DefaultReplayPrefix+"*").Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var proofKey string
-	for _, k := range keys {
-		if k != redisstore.DefaultReplayPrefix+"epoch" {
-			proofKey = k
-		}
-	}
-	if !fillUntilEvicted(t, srv, "volatile-ttl", proofKey) {
-		t.Skip("Redis did not evict the replay key under volatile-ttl")
-	}
-	if err := b.check(t, proof); !errors.Is(err, dpop.ErrReplayed) && !errors.Is(err, dpop.ErrReplayUnavailable) {
-		t.Fatalf("the proof replayed to replica B after eviction: %v; want ErrReplayed (or ErrReplayUnavailable)", err)
+	for _, policy := range []string{"volatile-ttl", "volatile-lru", "allkeys-lru"} {
+		t.Run(policy, func(t *testing.T) {
+			checkLeaks(t)
+			srv := redistest.Start(t)
+			seedReplayEpoch(t, srv) // a Redis that has held the replay memory for long
+			a := newReplica(t, srv.Addr(), time.Now)
+			b := newReplica(t, srv.Addr(), time.Now)
+			proof := newProof(t)
+			if err := a.check(t, proof); err != nil {
+				t.Fatalf("replica A: %v", err)
+			}
+			keys, err := replayClient(t, srv.Addr()).Keys(context.Background(), redisstore.DefaultReplayPrefix+"*").Result()
+			if err != nil || len(keys) == 0 {
+				t.Fatalf("keys = %q, %v", keys, err)
+			}
+			evicted := false
+			for _, k := range keys {
+				evicted = fillUntilEvicted(t, srv, policy, k) || evicted
+			}
+			t.Logf("replay memory evicted under %s: %v", policy, evicted)
+			if err := b.check(t, proof); !errors.Is(err, dpop.ErrReplayed) && !errors.Is(err, dpop.ErrReplayUnavailable) {
+				t.Fatalf("the proof replayed to replica B after memory pressure: %v; want ErrReplayed (or ErrReplayUnavailable)", err)
+			}
+		})
 	}
 }
 
@@ -145,6 +151,7 @@ func TestReview_FarFutureExpiryShared(t *testing.T) {
 func TestReview_ReplayFreshReplicaAfterLoss(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
+	seedReplayEpoch(t, srv) // a Redis that has held the replay memory for long
 	a := newReplica(t, srv.Addr(), time.Now)
 	proof := newProof(t)
 	if err := a.check(t, proof); err != nil {

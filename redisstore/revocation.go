@@ -79,6 +79,12 @@ type RevocationConfig struct {
 type RevocationHooks struct {
 	// OnFull receives the entry Revoke refused because the store is full.
 	OnFull func(revocation.Entry)
+	// OnRevoke receives each entry Revoke stored in Redis (a new one, or
+	// one that extends an entry held), for metrics: count revocations by
+	// Kind. Entries that reach this replica from the others are not
+	// reported (the store's Status counts every entry in force). Never use
+	// an entry's Value or Issuer as a metric label.
+	OnRevoke func(revocation.Entry)
 	// OnSyncChange is called when the store enters or leaves sync.
 	OnSyncChange func(revocation.Status)
 	// OnWriteBack is called with the number of entries written back to a
@@ -199,7 +205,9 @@ func (s *Revocation) Check(t *revocation.Token) error {
 // then in the local copy. It returns nil only once Redis has acknowledged
 // the write; an unreachable Redis returns an error, a full store an error
 // wrapping revocation.ErrFull (after Hooks.OnFull). An entry already
-// expired is not stored and Revoke returns nil.
+// expired (by the store's clock or Redis's) is not stored and Revoke
+// returns nil. Revoking an entry of the kind, issuer and value of one held
+// keeps the later cut-off and the later expiry of the two.
 func (s *Revocation) Revoke(ctx context.Context, e revocation.Entry) error {
 	now := s.cfg.Now()
 	e, err := e.Normalize(now, s.cfg.MaxTokenLifetime)
@@ -209,7 +217,7 @@ func (s *Revocation) Revoke(ctx context.Context, e revocation.Entry) error {
 	if !e.Expires.After(now) {
 		return nil
 	}
-	status, err := s.store(ctx, s.client, e, now, s.cfg.MaxEntries)
+	status, err := s.store(ctx, s.client, e, s.cfg.MaxEntries)
 	if err != nil {
 		return fmt.Errorf("redisstore: revoke: %w", err)
 	}
@@ -219,19 +227,25 @@ func (s *Revocation) Revoke(ctx context.Context, e revocation.Entry) error {
 		}
 		return fmt.Errorf("redisstore: %w: %d entries in force", revocation.ErrFull, s.cfg.MaxEntries)
 	}
+	if status == "expired" { // by Redis's clock: it could revoke nothing
+		return nil
+	}
 	s.index.Add(e)
+	if s.cfg.Hooks.OnRevoke != nil {
+		s.cfg.Hooks.OnRevoke(e)
+	}
 	return nil
 }
 
 // revokeArgs are revokeScript's arguments for e; limit 0 means no cap
 // (write-back).
-func (s *Revocation) revokeArgs(e revocation.Entry, now time.Time, limit int) []any {
-	return []any{encodeField(e), e.Expires.UnixMilli(), now.UnixMilli(), limit, s.cfg.FeedLength, newEpoch()}
+func (s *Revocation) revokeArgs(e revocation.Entry, limit int) []any {
+	return []any{encodeField(e), e.Expires.UnixMilli(), beforeMilli(e), limit, s.cfg.FeedLength, newEpoch()}
 }
 
 // store runs revokeScript for e.
-func (s *Revocation) store(ctx context.Context, c redis.Scripter, e revocation.Entry, now time.Time, limit int) (string, error) {
-	res, err := revokeScript.Run(ctx, c, s.keys.script(), s.revokeArgs(e, now, limit)...).Slice()
+func (s *Revocation) store(ctx context.Context, c redis.Scripter, e revocation.Entry, limit int) (string, error) {
+	res, err := revokeScript.Run(ctx, c, s.keys.script(), s.revokeArgs(e, limit)...).Slice()
 	if err != nil {
 		return "", err
 	}
@@ -250,8 +264,8 @@ func (s *Revocation) Entries(ctx context.Context) ([]revocation.Entry, error) {
 	}
 	now := s.cfg.Now()
 	out := make([]revocation.Entry, 0, len(all))
-	for f, exp := range all {
-		e, err := decodeEntry(f, exp)
+	for f, v := range all {
+		e, err := decodeEntry(f, v)
 		if err != nil {
 			s.log.Warn("skipping a malformed entry", "key", s.keys.entries)
 			continue

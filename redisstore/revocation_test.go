@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -193,7 +194,7 @@ func TestRedisRestartsEmpty(t *testing.T) {
 	// know: a replica started afterwards sees the entry.
 	eventually(t, waitFor, "entry written back", func() error {
 		r, err := srv.Do("HLEN", "{test}:entries")
-		if err != nil || r != ":1" {
+		if err != nil || r != ":3" { // the entry, the epoch and the sequence
 			return errors.New("HLEN = " + r)
 		}
 		return nil
@@ -382,10 +383,11 @@ func TestUseOnAnotherReplica(t *testing.T) {
 func TestFull(t *testing.T) {
 	checkLeaks(t)
 	srv := redistest.Start(t)
-	var refused atomic.Int64
+	var refused, stored atomic.Int64
 	a := replica(t, srv.Addr(), func(c *redisstore.RevocationConfig) {
 		c.MaxEntries = 2
 		c.Hooks.OnFull = func(revocation.Entry) { refused.Add(1) }
+		c.Hooks.OnRevoke = func(revocation.Entry) { stored.Add(1) }
 	})
 	synced(t, a)
 	ctx := context.Background()
@@ -399,6 +401,9 @@ func TestFull(t *testing.T) {
 	}
 	if refused.Load() != 1 {
 		t.Fatalf("OnFull called %d times; want 1", refused.Load())
+	}
+	if stored.Load() != 3 {
+		t.Fatalf("OnRevoke called %d times; want 3 (two entries, one extension)", stored.Load())
 	}
 	if err := a.Check(&revocation.Token{Issuer: iss, ID: "3"}); err != nil {
 		t.Fatalf("a refused entry is in force: %v", err)
@@ -419,10 +424,18 @@ func TestExpiry(t *testing.T) {
 	eventually(t, waitFor, "b refuses", refuses(b, tok, revocation.ErrRevoked))
 	eventually(t, waitFor, "b accepts once the token would have expired", accepts(b, tok))
 	// Redis drops it too: the sweep removes it, and the keys expire with
-	// their last entry.
+	// their last entry. (The replicas then find the epoch gone with the
+	// entries hash and make a new one: the hash may come back holding only
+	// that.)
 	eventually(t, waitFor, "Redis drops the entry", func() error {
-		if r, err := srv.Do("EXISTS", "{test}:entries", "{test}:expiry", "{test}:feed"); err != nil || r != ":0" {
+		if r, err := srv.Do("EXISTS", "{test}:expiry", "{test}:feed"); err != nil || r != ":0" {
 			return errors.New("EXISTS = " + r)
+		}
+		if r, err := srv.Do("HEXISTS", "{test}:entries", "1|"+strconv.Itoa(len(iss))+"|"+iss+"short"); err != nil || r != ":0" {
+			return errors.New("HEXISTS = " + r)
+		}
+		if r, err := srv.Do("HLEN", "{test}:entries"); err != nil || (r != ":0" && r != ":1") {
+			return errors.New("HLEN = " + r)
 		}
 		return nil
 	})
@@ -467,7 +480,7 @@ func TestRedisFlushed(t *testing.T) {
 		t.Fatalf("FLUSHALL: %q %v", r, err)
 	}
 	eventually(t, waitFor, "entry written back", func() error {
-		if r, err := srv.Do("HLEN", "{test}:entries"); err != nil || r != ":1" {
+		if r, err := srv.Do("HLEN", "{test}:entries"); err != nil || r != ":3" { // the entry, the epoch and the sequence
 			return errors.New("HLEN = " + r)
 		}
 		return nil
@@ -491,11 +504,11 @@ func TestFeedGap(t *testing.T) {
 	exp := strconv.FormatInt(time.Now().Add(time.Hour).UnixMilli(), 10)
 	lostChange := func(sid string) {
 		t.Helper()
-		field := "2|0|" + strconv.Itoa(len(iss)) + "|" + iss + sid
+		field := "2|" + strconv.Itoa(len(iss)) + "|" + iss + sid
 		for _, cmd := range [][]string{
-			{"HSET", "{test}:entries", field, exp},
+			{"HSET", "{test}:entries", field, exp + "|0"},
 			{"ZADD", "{test}:expiry", exp, field},
-			{"HINCRBY", "{test}:meta", "seq", "1"},
+			{"HINCRBY", "{test}:entries", "#seq", "1"},
 		} {
 			if _, err := srv.Do(cmd...); err != nil {
 				t.Fatal(err)
@@ -516,5 +529,53 @@ func TestFeedGap(t *testing.T) {
 			tt.then(sid)
 			eventually(t, waitFor, "a reloads", refuses(a, revocation.Token{Issuer: iss, SessionID: sid}, revocation.ErrRevoked))
 		})
+	}
+}
+
+// TestCutoffSupersedes: repeated cut-offs of one subject take one entry in
+// Redis, which keeps the latest cut-off even when an earlier one is revoked
+// (or written back) afterwards; every replica sees that one.
+func TestCutoffSupersedes(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a := replica(t, srv.Addr(), func(c *redisstore.RevocationConfig) { c.MaxEntries = 1 })
+	synced(t, a)
+	t0 := time.Now().Truncate(time.Millisecond)
+	for _, before := range []time.Time{t0.Add(-time.Minute), t0, t0.Add(-2 * time.Minute)} {
+		mustRevoke(t, a, revocation.SubjectEntry(iss, "alice", before))
+	}
+	b := replica(t, srv.Addr(), nil)
+	synced(t, b)
+	for _, s := range []*redisstore.Revocation{a, b} {
+		list, err := s.Entries(context.Background())
+		if err != nil || len(list) != 1 || !list[0].Before.Equal(t0) {
+			t.Fatalf("Entries = %+v, %v; want one cut-off at %v", list, err, t0)
+		}
+		if n := s.Status().Entries; n != 1 {
+			t.Fatalf("local entries = %d; want 1", n)
+		}
+		eventually(t, waitFor, "the latest cut-off applies", refuses(s, revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: t0.Add(-time.Second)}, revocation.ErrRevoked))
+	}
+}
+
+// TestExpirySetRepaired: an expiry set lost on its own (evicted) is put
+// back by the next load, so that the sweep and the cap find the entries.
+func TestExpirySetRepaired(t *testing.T) {
+	checkLeaks(t)
+	srv := redistest.Start(t)
+	a := replica(t, srv.Addr(), nil)
+	synced(t, a)
+	mustRevoke(t, a, revocation.SessionEntry(iss, "s1"))
+	mustRevoke(t, a, revocation.SessionEntry(iss, "s2"))
+	if r, err := srv.Do("DEL", "{test}:expiry"); err != nil || r != ":1" {
+		t.Fatalf("DEL = %q, %v", r, err)
+	}
+	b := replica(t, srv.Addr(), nil)
+	synced(t, b)
+	if r, err := srv.Do("ZCARD", "{test}:expiry"); err != nil || r != ":2" {
+		t.Fatalf("ZCARD = %q, %v; want 2", r, err)
+	}
+	if r, err := srv.Do("PTTL", "{test}:expiry"); err != nil || !strings.HasPrefix(r, ":") || r == ":-1" {
+		t.Fatalf("PTTL = %q, %v; want an expiry", r, err)
 	}
 }

@@ -22,7 +22,7 @@ func TestEncodeField(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.e.Expires = at
-			got, err := decodeEntry(encodeField(tt.e), "1790000000123")
+			got, err := decodeEntry(encodeField(tt.e), encodeValue(tt.e))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -32,23 +32,27 @@ func TestEncodeField(t *testing.T) {
 			}
 		})
 	}
-	for _, bad := range []string{"", "1|0|3", "x|0|1|ab", "1|0|9|ab", "1|0|-1|ab", "9|0|1|ab", "1|0|2|ab" /* no value */, "5|0|1|ab" /* issuer with value */} {
-		if _, err := decodeEntry(bad, "1"); !errors.Is(err, errBadField) {
-			t.Errorf("decodeEntry(%q) = %v; want errBadField", bad, err)
+	for _, bad := range []struct{ field, value string }{
+		{"", "1|0"}, {"1|3", "1|0"}, {"x|1|ab", "1|0"}, {"1|9|ab", "1|0"}, {"1|-1|ab", "1|0"}, {"9|1|ab", "1|0"},
+		{"1|2|ab", "1|0"} /* no value */, {"5|1|ab", "1|0"} /* issuer with value */, {"#epoch", "x"},
+		{"1|1|ab", "1"}, {"1|1|ab", "1|x"}, {"1|1|ab", "1|0|0"}, {"1|1|ab", ""},
+	} {
+		if _, err := decodeEntry(bad.field, bad.value); !errors.Is(err, errBadField) {
+			t.Errorf("decodeEntry(%q, %q) = %v; want errBadField", bad.field, bad.value, err)
 		}
 	}
 }
 
 func FuzzDecodeEntry(f *testing.F) {
-	f.Add("1|0|9|https://ajti", "1790000000123")
-	f.Add("3|1790000000000|1|is", "1790000000123")
-	f.Add("5|1790000000000|1|i", "1")
-	f.Fuzz(func(t *testing.T, field, exp string) {
-		e, err := decodeEntry(field, exp)
+	f.Add("1|9|https://ajti", "1790000000123|0")
+	f.Add("3|1|is", "1790000000123|1790000000000")
+	f.Add("5|1|i", "1|1790000000000")
+	f.Fuzz(func(t *testing.T, field, value string) {
+		e, err := decodeEntry(field, value)
 		if err != nil {
 			return
 		}
-		again, err := decodeEntry(encodeField(e), exp)
+		again, err := decodeEntry(encodeField(e), encodeValue(e))
 		if err != nil || again != e {
 			t.Fatalf("decode(encode(%+v)) = %+v, %v", e, again, err)
 		}

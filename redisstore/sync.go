@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,6 +25,7 @@ var errResync = errors.New("redisstore: feed out of step")
 // MaxBackoff) and starts again.
 func (s *Revocation) follow() {
 	defer s.wg.Done()
+	checkPolicy(s.ctx, s.client, s.log)
 	wait := s.minWait
 	for s.ctx.Err() == nil {
 		progressed, err := s.followOnce()
@@ -54,14 +56,14 @@ func (s *Revocation) followOnce() (progressed bool, err error) {
 	}
 	for {
 		sent := s.cfg.Now()
-		meta, err := s.client.HMGet(ctx, s.keys.meta, "epoch", "seq").Result()
+		meta, err := s.client.HMGet(ctx, s.keys.entries, epochField, seqField).Result()
 		if err != nil {
 			return progressed, err
 		}
 		epoch, _ := meta[0].(string)
 		seq, _ := strconv.ParseInt(str(meta[1]), 10, 64)
 		if epoch != s.epoch || seq < s.lastSeq {
-			if err := s.resync(ctx, "Redis lost its state (restarted empty or from an older save)"); err != nil {
+			if err := s.resync(ctx, "Redis lost its state (restarted empty or from an older save, flushed, or evicted the entries)"); err != nil {
 				return progressed, err
 			}
 			continue
@@ -115,7 +117,7 @@ func (s *Revocation) apply(res []redis.XStream) error {
 			if str(m.Values["ep"]) != s.epoch || seq != s.lastSeq+1 {
 				return errResync
 			}
-			e, err := decodeEntry(str(m.Values["f"]), str(m.Values["e"]))
+			e, err := decodeEntry(str(m.Values["f"]), str(m.Values["v"]))
 			if err != nil {
 				s.log.Warn("skipping a malformed feed record", "id", m.ID)
 			} else {
@@ -146,7 +148,7 @@ func (s *Revocation) load(ctx context.Context) error {
 		var meta *redis.SliceCmd
 		var last *redis.XMessageSliceCmd
 		_, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-			meta = p.HMGet(ctx, s.keys.meta, "epoch", "seq")
+			meta = p.HMGet(ctx, s.keys.entries, epochField, seqField)
 			last = p.XRevRangeN(ctx, s.keys.feed, "+", "-", 1)
 			return nil
 		})
@@ -167,7 +169,7 @@ func (s *Revocation) load(ctx context.Context) error {
 		}
 		// An empty Redis (or one that never held this store): give it an
 		// epoch, then read again.
-		if err := s.client.HSetNX(ctx, s.keys.meta, "epoch", newEpoch()).Err(); err != nil {
+		if err := s.client.HSetNX(ctx, s.keys.entries, epochField, newEpoch()).Err(); err != nil {
 			return fmt.Errorf("load: %w", err)
 		}
 	}
@@ -176,8 +178,8 @@ func (s *Revocation) load(ctx context.Context) error {
 		return fmt.Errorf("load: %w", err)
 	}
 	remote := make([]revocation.Entry, 0, len(entries))
-	for f, exp := range entries {
-		e, err := decodeEntry(f, exp)
+	for f, v := range entries {
+		e, err := decodeEntry(f, v)
 		if err != nil {
 			s.log.Warn("skipping a malformed entry", "key", s.keys.entries)
 			continue
@@ -185,6 +187,9 @@ func (s *Revocation) load(ctx context.Context) error {
 		remote = append(remote, e)
 	}
 	s.index.Add(remote...)
+	if err := s.repairExpiry(ctx, remote); err != nil {
+		return fmt.Errorf("load: %w", err)
+	}
 	if s.epoch != "" && s.epoch != epoch {
 		s.log.Warn("Redis has a new epoch: it lost its state; writing back the entries in force")
 	}
@@ -192,7 +197,41 @@ func (s *Revocation) load(ctx context.Context) error {
 	return s.writeBack(ctx, entries)
 }
 
-// scan reads the entries hash in batches: field → expiry.
+// repairExpiry puts back into the expiry set the entries it lacks (an
+// eviction can take the set and leave the hash), so that the sweep and the
+// cap's pruning find them, and makes the set expire with its latest entry.
+func (s *Revocation) repairExpiry(ctx context.Context, entries []revocation.Entry) error {
+	n, err := s.client.ZCard(ctx, s.keys.expiry).Result()
+	if err != nil || n >= int64(len(entries)) {
+		return err
+	}
+	s.log.Warn("the expiry set lost entries (evicted?); putting them back", "entries", len(entries), "held", n)
+	var last int64
+	for rest := entries; len(rest) > 0; {
+		k := min(len(rest), 1000)
+		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, e := range rest[:k] {
+				ms := e.Expires.UnixMilli()
+				last = max(last, ms)
+				p.ZAddGT(ctx, s.keys.expiry, redis.Z{Score: float64(ms), Member: encodeField(e)})
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		rest = rest[k:]
+	}
+	at := time.UnixMilli(last)
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.PExpireAt(ctx, s.keys.expiry, at)
+		return nil
+	})
+	return err
+}
+
+// scan reads the entries hash in batches: field → value, without the
+// reserved fields.
 func (s *Revocation) scan(ctx context.Context) (map[string]string, error) {
 	entries := map[string]string{}
 	for cursor := uint64(0); ; {
@@ -201,7 +240,9 @@ func (s *Revocation) scan(ctx context.Context) (map[string]string, error) {
 			return nil, err
 		}
 		for i := 0; i+1 < len(kv); i += 2 {
-			entries[kv[i]] = kv[i+1]
+			if !strings.HasPrefix(kv[i], "#") {
+				entries[kv[i]] = kv[i+1]
+			}
 		}
 		if cursor = next; cursor == 0 {
 			return entries, nil
@@ -210,14 +251,16 @@ func (s *Revocation) scan(ctx context.Context) (map[string]string, error) {
 }
 
 // writeBack stores, without the cap, every local entry in force that
-// Redis lacks or holds with an earlier expiry.
+// Redis lacks or holds with an earlier expiry or cut-off (the script keeps
+// the later of each, so a write-back never moves Redis's back).
 func (s *Revocation) writeBack(ctx context.Context, remote map[string]string) error {
-	now := s.cfg.Now()
 	var missing []revocation.Entry
 	for _, e := range s.index.Entries() {
-		exp, ok := remote[encodeField(e)]
-		if ms, _ := strconv.ParseInt(exp, 10, 64); ok && ms >= e.Expires.UnixMilli() {
-			continue
+		if v, ok := remote[encodeField(e)]; ok {
+			r, err := decodeEntry(encodeField(e), v)
+			if err == nil && !r.Expires.Before(e.Expires) && !r.Before.Before(e.Before) {
+				continue
+			}
 		}
 		missing = append(missing, e)
 	}
@@ -234,7 +277,7 @@ func (s *Revocation) writeBack(ctx context.Context, remote map[string]string) er
 		n := min(len(rest), 500)
 		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for _, e := range rest[:n] {
-				p.EvalSha(ctx, revokeScript.Hash(), s.keys.script(), s.revokeArgs(e, now, 0)...)
+				p.EvalSha(ctx, revokeScript.Hash(), s.keys.script(), s.revokeArgs(e, 0)...)
 			}
 			return nil
 		})

@@ -30,6 +30,11 @@
 // applies these rules and keeps milliseconds, as Redis does. Expired entries
 // stop matching at once; a sweep gives their memory back.
 //
+// A store holds one entry per kind, issuer and value: revoking it again
+// keeps the later cut-off and the later expiry of the two, in whatever
+// order they arrive, so that a subject logged out again and again, or a
+// client re-keyed daily, takes one entry, not one per cut-off.
+//
 // The number of entries is capped (MaxEntries, default DefaultMaxEntries,
 // 1,000,000): Revoke of a new entry beyond it returns ErrFull and calls the
 // OnFull hook, after dropping expired entries. One-time identifiers (Use,

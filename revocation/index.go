@@ -53,7 +53,7 @@ const minBuckets = 1024
 type Index struct {
 	now  func() time.Time
 	tab  atomic.Pointer[table]
-	cuts atomic.Pointer[map[string][]node] // issuer → its cut-offs; nil when none
+	cuts atomic.Pointer[map[string][]node] // issuer → its cut-off (one, the latest); nil when none
 
 	mu       sync.Mutex        // serializes writers
 	issuers  map[string]string // one copy of each issuer string
@@ -172,9 +172,23 @@ func nodeOf(e Entry) node {
 	return n
 }
 
+// sameKey reports whether n and o are the same entry: kind, issuer and
+// value. The cut-off is not part of it: a later cut-off of a subject,
+// client or issuer supersedes an earlier one (see Add).
 func (n *node) sameKey(o *node) bool {
-	return n.hash == o.hash && n.kind == o.kind && n.before == o.before && n.value == o.value && n.issuer == o.issuer
+	return n.hash == o.hash && n.kind == o.kind && n.value == o.value && n.issuer == o.issuer
 }
+
+// merge returns o widened by n (same key): the later cut-off and the later
+// expiry. It revokes every token either revoked, for at least as long.
+func (o node) merge(n *node) node {
+	o.before = max(o.before, n.before)
+	o.expires = max(o.expires, n.expires)
+	return o
+}
+
+// covers reports whether o already revokes all n does (same key).
+func (o *node) covers(n *node) bool { return o.before >= n.before && o.expires >= n.expires }
 
 func (n *node) entry() Entry {
 	e := Entry{Kind: n.kind, Issuer: n.issuer, Value: n.value, Expires: time.Unix(0, n.expires)}
@@ -185,8 +199,11 @@ func (n *node) entry() Entry {
 }
 
 // Add puts entries into the index; they must be normalized (Entry.Normalize).
-// An entry already expired is skipped; an entry that differs from one held
-// only by Expires extends it. Add returns how many entries were new.
+// An entry already expired is skipped. The index holds one entry per kind,
+// issuer and value: an entry with the key of one held merges into it,
+// keeping the later cut-off (Before) and the later Expires, whatever the
+// order they come in (a later cut-off revokes every token an earlier one
+// does). Add returns how many entries were new.
 func (x *Index) Add(entries ...Entry) (added int) {
 	now := x.now().UnixNano()
 	x.mu.Lock()
@@ -226,8 +243,8 @@ func (x *Index) addLocked(n node) bool {
 	head := b.Load()
 	for o := head; o != nil; o = o.next {
 		if o.sameKey(&n) {
-			if o.expires < n.expires {
-				b.Store(replace(head, o, n.expires))
+			if !o.covers(&n) {
+				b.Store(replace(head, o, o.merge(&n)))
 			}
 			return false
 		}
@@ -240,15 +257,14 @@ func (x *Index) addLocked(n node) bool {
 	return true
 }
 
-// replace returns a copy of the chain from head with o's expiry raised.
-func replace(head, o *node, expires int64) *node {
+// replace returns a copy of the chain from head with o replaced by m.
+func replace(head, o *node, m node) *node {
 	if head == o {
-		c := *o
-		c.expires = expires
-		return &c
+		m.next = o.next
+		return &m
 	}
 	c := *head
-	c.next = replace(head.next, o, expires)
+	c.next = replace(head.next, o, m)
 	return &c
 }
 
@@ -280,10 +296,10 @@ func (x *Index) addCutLocked(n node) bool {
 	}
 	cs := m[n.issuer]
 	for i := range cs {
-		if cs[i].before == n.before {
-			if cs[i].expires < n.expires {
+		if cs[i].sameKey(&n) {
+			if !cs[i].covers(&n) {
 				cs = append([]node(nil), cs...)
-				cs[i].expires = n.expires
+				cs[i] = cs[i].merge(&n)
 				m[n.issuer] = cs
 				x.cuts.Store(&m)
 			}
@@ -295,18 +311,17 @@ func (x *Index) addCutLocked(n node) bool {
 	return true
 }
 
-// Contains reports whether an entry with e's kind, issuer, value and
-// cut-off is held (expired or not). e must be normalized.
+// Contains reports whether an entry with e's kind, issuer and value is held
+// (expired or not, whatever its cut-off): adding e would then take no more
+// room. e must be normalized.
 func (x *Index) Contains(e Entry) bool {
 	n := nodeOf(e)
 	x.mu.Lock()
 	defer x.mu.Unlock()
 	if n.kind == KindIssuer {
 		if cm := x.cuts.Load(); cm != nil {
-			for _, c := range (*cm)[n.issuer] {
-				if c.before == n.before {
-					return true
-				}
+			if len((*cm)[n.issuer]) > 0 {
+				return true
 			}
 		}
 		return false

@@ -55,34 +55,47 @@ func TestIndexAcrossRebuilds(t *testing.T) {
 	}
 }
 
-// TestIndexCutoffsOfOneSubject holds several cut-offs for one subject: each
-// keeps its own cut-off and expiry.
+// TestIndexCutoffsOfOneSubject adds two cut-offs for one subject, in
+// either order: they merge into one entry with the later cut-off and the
+// later expiry, which revokes every token either revoked.
 func TestIndexCutoffsOfOneSubject(t *testing.T) {
-	c := newClock()
-	x := revocation.NewIndex(c.Now)
-	t0 := c.Now()
-	x.Add(
-		normalized(t, revocation.Entry{Kind: revocation.KindSubject, Issuer: iss, Value: "alice", Before: t0, Expires: t0.Add(2 * time.Hour)}, t0),
-		normalized(t, revocation.Entry{Kind: revocation.KindSubject, Issuer: iss, Value: "alice", Before: t0.Add(time.Minute), Expires: t0.Add(time.Hour)}, t0),
-	)
-	tests := []struct {
-		name    string
-		advance time.Duration
-		iat     time.Time
-		want    error
-	}{
-		{"before both", 0, t0.Add(-time.Second), revocation.ErrRevoked},
-		{"between", 0, t0.Add(30 * time.Second), revocation.ErrRevoked},
-		{"after both", 0, t0.Add(2 * time.Minute), nil},
-		{"between, later cut-off expired", time.Hour, t0.Add(30 * time.Second), nil},
-		{"before both, later cut-off expired", 0, t0.Add(-time.Second), revocation.ErrRevoked},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c.Advance(tt.advance)
-			err := x.Check(&revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: tt.iat})
-			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
-				t.Fatalf("Check = %v; want %v", err, tt.want)
+	for _, reversed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "in order", true: "reversed"}[reversed], func(t *testing.T) {
+			c := newClock()
+			x := revocation.NewIndex(c.Now)
+			t0 := c.Now()
+			entries := []revocation.Entry{
+				normalized(t, revocation.Entry{Kind: revocation.KindSubject, Issuer: iss, Value: "alice", Before: t0, Expires: t0.Add(2 * time.Hour)}, t0),
+				normalized(t, revocation.Entry{Kind: revocation.KindSubject, Issuer: iss, Value: "alice", Before: t0.Add(time.Minute), Expires: t0.Add(time.Hour)}, t0),
+			}
+			if reversed {
+				entries[0], entries[1] = entries[1], entries[0]
+			}
+			if n := x.Add(entries[0]) + x.Add(entries[1]); n != 1 || x.Len() != 1 {
+				t.Fatalf("Add: %d new, Len %d; want one entry", n, x.Len())
+			}
+			if got := x.Entries(); len(got) != 1 || !got[0].Before.Equal(t0.Add(time.Minute)) || !got[0].Expires.Equal(t0.Add(2*time.Hour)) {
+				t.Fatalf("Entries = %+v; want one with the later Before and Expires", got)
+			}
+			tests := []struct {
+				name    string
+				advance time.Duration
+				iat     time.Time
+				want    error
+			}{
+				{"before both", 0, t0.Add(-time.Second), revocation.ErrRevoked},
+				{"between", 0, t0.Add(30 * time.Second), revocation.ErrRevoked},
+				{"after both", 0, t0.Add(2 * time.Minute), nil},
+				{"between, an hour on", time.Hour, t0.Add(30 * time.Second), revocation.ErrRevoked},
+				{"before both, an hour on", 0, t0.Add(-time.Second), revocation.ErrRevoked},
+				{"between, both expired", time.Hour, t0.Add(30 * time.Second), nil},
+			}
+			for _, tt := range tests {
+				c.Advance(tt.advance)
+				err := x.Check(&revocation.Token{Issuer: iss, Subject: "alice", IssuedAt: tt.iat})
+				if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+					t.Fatalf("%s: Check = %v; want %v", tt.name, err, tt.want)
+				}
 			}
 		})
 	}

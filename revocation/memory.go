@@ -23,6 +23,11 @@ type MemoryConfig struct {
 	// OnFull, if set, is called (synchronously, keep it short) with the
 	// entry that Revoke refused because the store is full.
 	OnFull func(Entry)
+	// OnRevoke, if set, is called (synchronously, keep it short) with each
+	// entry Revoke stored (a new one, or one that extends an entry held),
+	// for metrics: count revocations by Kind. Never use its Value or
+	// Issuer as a metric label.
+	OnRevoke func(Entry)
 	// SweepInterval is how often expired entries and identifiers are
 	// dropped (they stop counting at once; the sweep gives back their
 	// memory). If zero, one minute.
@@ -121,6 +126,9 @@ func (m *Memory) Revoke(_ context.Context, e Entry) error {
 		}
 	}
 	m.index.Add(e)
+	if m.cfg.OnRevoke != nil {
+		m.cfg.OnRevoke(e)
+	}
 	return nil
 }
 

@@ -161,11 +161,15 @@ func TestMemoryExpiry(t *testing.T) {
 func TestMemoryFull(t *testing.T) {
 	checkLeaks(t)
 	c := newClock()
-	var refused []revocation.Entry
+	var refused, stored []revocation.Entry
 	var mu sync.Mutex
 	m := newMemory(t, revocation.MemoryConfig{Now: c.Now, MaxEntries: 3, OnFull: func(e revocation.Entry) {
 		mu.Lock()
 		refused = append(refused, e)
+		mu.Unlock()
+	}, OnRevoke: func(e revocation.Entry) {
+		mu.Lock()
+		stored = append(stored, e)
 		mu.Unlock()
 	}})
 	ctx := context.Background()
@@ -184,6 +188,12 @@ func TestMemoryFull(t *testing.T) {
 	}
 	if len(refused) != 1 || refused[0].Value != "3" {
 		t.Fatalf("OnFull got %v; want the refused entry", refused)
+	}
+	if len(stored) != 4 || stored[3].Value != "0" || stored[0].Kind != revocation.KindToken {
+		t.Fatalf("OnRevoke got %v; want the three entries and the extension, not the refused one", stored)
+	}
+	if err := m.Revoke(ctx, revocation.TokenEntry(iss, "past", c.Now().Add(-time.Second))); err != nil || len(stored) != 4 {
+		t.Fatalf("an entry already expired: Revoke = %v, OnRevoke calls %d; want nil and no call", err, len(stored))
 	}
 	c.Advance(time.Minute) // entries 1 and 2 expire
 	if err := m.Revoke(ctx, revocation.TokenEntry(iss, "3", exp.Add(time.Hour))); err != nil {
@@ -261,5 +271,27 @@ func TestNewMemoryConfig(t *testing.T) {
 				t.Fatal("NewMemory accepted it")
 			}
 		})
+	}
+}
+
+// TestMemoryIssuerCutoffSupersedes: a later issuer cut-off replaces an
+// earlier one (one entry), and an earlier one added afterwards (a
+// write-back, a late feed record) does not move the cut-off back.
+func TestMemoryIssuerCutoffSupersedes(t *testing.T) {
+	checkLeaks(t)
+	c := newClock()
+	m := newMemory(t, revocation.MemoryConfig{Now: c.Now, MaxEntries: 1})
+	ctx := context.Background()
+	t0 := c.Now()
+	for _, before := range []time.Time{t0, t0.Add(time.Minute), t0.Add(-time.Minute)} {
+		if err := m.Revoke(ctx, revocation.IssuerEntry(iss, before)); err != nil {
+			t.Fatalf("cut-off at %v: %v", before, err)
+		}
+	}
+	if n := m.Status().Entries; n != 1 {
+		t.Fatalf("Entries = %d; want 1", n)
+	}
+	if err := m.Check(&revocation.Token{Issuer: iss, IssuedAt: t0.Add(30 * time.Second)}); !errors.Is(err, revocation.ErrRevoked) {
+		t.Fatalf("a token issued before the latest cut-off: Check = %v; want ErrRevoked", err)
 	}
 }

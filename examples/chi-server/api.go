@@ -12,16 +12,24 @@ import (
 	"github.com/jwtguard/jwtguard/middleware"
 )
 
-// routes builds the API: /healthz in the open, /api/* behind auth, and,
-// when logout is not nil, the back-channel logout receiver at
-// backchannelPath (it answers every method itself: 405 but for POST), with
-// one log line per request.
-func routes[C any](auth *middleware.Middleware[C], log *slog.Logger, logout http.Handler) http.Handler {
+// routes builds the API: /healthz (liveness), /readyz (readiness) and
+// /metrics (Prometheus) in the open, /api/* behind auth, and, when logout
+// is not nil, the back-channel logout receiver at backchannelPath (it
+// answers every method itself: 405 but for POST), with one log line per
+// request. Call it once o has every key source.
+func routes[C any](auth *middleware.Middleware[C], o *ops, log *slog.Logger, logout http.Handler) (http.Handler, error) {
+	metricsH, readyH, err := o.handlers()
+	if err != nil {
+		return nil, err
+	}
 	r := chi.NewRouter()
 	r.Use(accessLog(log))
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
+	r.Method(http.MethodGet, readyPath, readyH)
+	r.Method(http.MethodHead, readyPath, readyH)
+	r.Method(http.MethodGet, metricsPath, metricsH)
 	if logout != nil {
 		r.Handle(backchannelPath, logout)
 	}
@@ -38,7 +46,7 @@ func routes[C any](auth *middleware.Middleware[C], log *slog.Logger, logout http
 			writeJSON(w, http.StatusOK, map[string]string{"message": "welcome, admin"})
 		})
 	})
-	return r
+	return r, nil
 }
 
 // me answers the verified claims. They are marshalled with the JSON v2

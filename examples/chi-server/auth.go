@@ -11,6 +11,7 @@ import (
 	"github.com/jwtguard/jwtguard/claims"
 	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
@@ -39,18 +40,19 @@ type authn struct {
 	hints    routeHints                  // what /api/reports and /api/admin answer, for the banner
 	ready    func(context.Context) error // waits for the first keys; watched once the API listens
 	logout   string                      // the client of the logout tokens received; "" when none
+	dpop     middleware.DPoPConfig       // the middleware's DPoP settings (profiles)
 	close    func() error
 }
 
 // newAuthn builds the protection the flags describe. issuerURL is the demo
 // issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks, -pem
 // and -secret-file).
-func newAuthn(ctx context.Context, c *config, issuerURL string, rev revocation.Store, log *slog.Logger) (*authn, error) {
+func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, dp middleware.DPoPConfig, rev revocation.Store, log *slog.Logger) (*authn, error) {
 	if c.profile != "" {
-		return newProfileAuthn(c, rev, log)
+		return newProfileAuthn(c, o, dp, rev, log)
 	}
 	a := &authn{header: bearerHeader}
-	src, err := a.keySource(c, issuerURL, log)
+	src, name, err := a.keySource(c, issuerURL, o, log)
 	if err != nil {
 		return nil, err
 	}
@@ -81,6 +83,7 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, rev revocation.S
 		Audiences:  audiences,
 		TokenTypes: c.types.TokenTypes(),
 		Leeway:     leeway,
+		Observer:   o.m.Verifier(name),
 		Revocation: rev,
 	}
 	aud := "aud " + strings.Join(audiences, " or ")
@@ -113,7 +116,8 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, rev revocation.S
 		Extractors:        extractors,
 		Realm:             apiRealm,
 		SkipCORSPreflight: true,
-		OnOutcome:         recordReason,
+		DPoP:              dp,
+		OnOutcome:         metrics.OnOutcome(recordReason, o.m.Middleware(apiName)),
 		Logger:            middlewareLogger(log),
 	})
 	if err != nil {
@@ -125,7 +129,10 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, rev revocation.S
 		_ = a.close()
 		return nil, err
 	}
-	a.api = routes(mw, log, logout)
+	if a.api, err = routes(mw, o, log, logout); err != nil {
+		_ = a.close()
+		return nil, err
+	}
 
 	if c.demo() {
 		// The demo issuer runs in this process: its keys must come.
@@ -140,12 +147,14 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, rev revocation.S
 }
 
 // keySource builds the key source of the flags and sets a.keys, a.ready and
-// a.close (and a.warnings for a secret file).
-func (a *authn) keySource(c *config, issuerURL string, log *slog.Logger) (keysource.Source, error) {
+// a.close (and a.warnings for a secret file). It registers the source with
+// o under the name it returns ("demo", "oidc", "jwks", "pem" or "secret"),
+// the source's label in /metrics and its check in /readyz.
+func (a *authn) keySource(c *config, issuerURL string, o *ops, log *slog.Logger) (keysource.Source, string, error) {
 	if c.secretFile != "" {
 		src, warnings, err := cliflag.SecretFile(c.secretFile)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		for _, w := range warnings {
 			log.Warn(w, "file", c.secretFile)
@@ -154,9 +163,21 @@ func (a *authn) keySource(c *config, issuerURL string, log *slog.Logger) (keysou
 		a.warnings = append(a.warnings, warnings...)
 		a.ready = func(context.Context) error { return nil }
 		a.close = func() error { return nil }
-		return src, nil
+		return src, "secret", o.watchKeys("secret", src)
 	}
-	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"}
+	var name string
+	switch {
+	case c.jwks != "":
+		name = "jwks"
+	case c.pem != "":
+		name = "pem"
+	case c.demo():
+		name = "demo"
+	default:
+		name = "oidc"
+	}
+	fetch := keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server",
+		Hooks: o.keySourceHooks(name)}
 	var (
 		src cliflag.Remote
 		err error
@@ -173,11 +194,18 @@ func (a *authn) keySource(c *config, issuerURL string, log *slog.Logger) (keysou
 		src, err = cliflag.AsRemote(keysource.NewOIDC(keysource.OIDCConfig{Issuer: issuerURL, FetchConfig: fetch}))
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	a.ready, a.close = src.Ready, src.Close
-	return src, nil
+	if err := o.watchKeys(name, src); err != nil {
+		_ = src.Close()
+		return nil, "", err
+	}
+	return src, name, nil
 }
+
+// apiName labels the middleware's decisions in /metrics.
+const apiName = "api"
 
 // apiRealm is the realm of the API's WWW-Authenticate challenges.
 const apiRealm = "jwtguard-example"

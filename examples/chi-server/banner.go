@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/jwtguard/jwtguard/middleware"
 )
 
 // bannerTTL is the lifetime of the token printed at startup.
@@ -31,6 +33,7 @@ func printBanner(w io.Writer, a *app) error {
 	if a.auth.logout != "" {
 		fmt.Fprintf(tw, "  logout\tPOST %s%s receives back-channel logout tokens for client %q\n", a.apiURL, backchannelPath, a.auth.logout)
 	}
+	fmt.Fprintf(tw, "  DPoP\t%s\n", a.dpop.describe)
 	tw.Flush()
 	for _, warn := range a.auth.warnings {
 		fmt.Fprintf(&b, "  warning: %s\n", warn)
@@ -52,8 +55,12 @@ func printBanner(w io.Writer, a *app) error {
 	} else {
 		b.WriteString("Put an access token from that issuer in TOKEN (TOKEN='eyJ...'), then:\n\n")
 	}
+	if a.cfg.dpopMode == middleware.DPoPRequired {
+		b.WriteString("(-dpop required: every bearer token below is refused, 401 dpop_required; the dpop-client at the end shows DPoP.)\n\n")
+	}
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "curl -i %s/healthz\t# 200, public\n", api)
+	fmt.Fprintf(tw, "curl -i %s/healthz\t# 200, public: liveness\n", api)
+	fmt.Fprintf(tw, "curl -i %s%s\t# 200 when the keys are fetched and fresh and the revocations in sync, else 503 naming what is not ready\n", api, readyPath)
 	fmt.Fprintf(tw, "curl -i %s/api/me\t# 401, no token\n", api)
 	fmt.Fprint(tw, bearer("TOKEN", "/api/me", "200, the verified claims"))
 	if a.demo != nil {
@@ -78,8 +85,23 @@ func printBanner(w io.Writer, a *app) error {
 		fmt.Fprintf(tw, "curl -i -d sid=%s %s%s\t# 200, the API's answer (-d sub=%s: every token of the subject)\n", sid, a.issuerURL, logoutPath, defaultSub)
 		fmt.Fprint(tw, bearer("TOKEN", "/api/me", "401 invalid_token, error_description=\"revoked\""))
 		tw.Flush()
+		if a.cfg.dpopMode != middleware.DPoPOff {
+			fmt.Fprintf(&b, "\nDPoP-bound tokens: POST %s%s with a DPoP proof header gets a token bound to the proof's key (token_type DPoP).\n"+
+				"The example client makes a key, gets such a token and calls the API with fresh proofs (a replayed one is refused):\n\n", a.issuerURL, tokenPath)
+			fmt.Fprintf(&b, "go run ./examples/dpop-client -issuer %s -api %s/api/me%s\n", a.issuerURL, api, publicURLFlag(a.cfg.publicURL))
+		}
 	}
+	fmt.Fprintf(&b, "\nMetrics for Prometheus (verifications, keys, HTTP decisions), after a few requests:\n\ncurl -s %s%s | grep '^jwtguard_'\n", api, metricsPath)
 	b.WriteString("\nOne log line per request goes to stderr. Ctrl-C stops.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// publicURLFlag is the dpop-client's -public-url argument, "" when the API
+// has none.
+func publicURLFlag(u string) string {
+	if u == "" {
+		return ""
+	}
+	return " -public-url " + u
 }

@@ -23,5 +23,11 @@
 // a session ends, and the session's tokens are then refused (401,
 // error_description="revoked").
 //
+// DPoP-bound tokens are allowed by default (-dpop off|allowed|required,
+// -public-url, -dpop-nonce, -redis); examples/dpop-client gets one from
+// the demo issuer and uses it:
+//
+//	go run ./examples/dpop-client
+//
 // Run it with -h for every flag.
 package main

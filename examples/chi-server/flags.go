@@ -28,7 +28,8 @@ type config struct {
 	insecure     bool          // -insecure-allow-http
 	skipAudience bool          // -insecure-skip-audience
 	profileFlags
-	revocationFlags
+	dpopFlags
+	revocationFlags // -redis (revocations and DPoP replays), -logout-aud, -revocation-max-lag
 }
 
 // demo reports whether the API is protected by the embedded demo issuer
@@ -40,7 +41,9 @@ func (c *config) demo() bool {
 const usageHead = `Usage: chi-server [flags]
 
 Runs a small API protected by jwtguard:
-  GET /healthz       public
+  GET /healthz       public: liveness
+  GET /readyz        public: readiness (200 when the keys are fetched and fresh, else 503)
+  GET /metrics       public: Prometheus metrics (verifications, keys, HTTP decisions)
   GET /api/me        any valid token; answers its verified claims
   GET /api/reports   scope reports:read
   GET /api/admin     realm role admin
@@ -49,6 +52,10 @@ With no key flag it also starts a DEMO issuer on -demo-addr (loopback only)
 and protects the API with it through OpenID Connect discovery. With -oidc,
 -jwks, -pem or -secret-file it protects the API with a real issuer instead;
 then -aud (this API's audience) is required, or -insecure-skip-audience.
+
+DPoP-bound tokens (RFC 9449) are accepted next to bearer tokens by default
+(-dpop); the demo issuer binds a token to the key of a DPoP proof sent to
+POST /token, and go run ./examples/dpop-client shows the whole exchange.
 `
 
 // parseFlags parses args. Usage errors are returned (and -h prints the
@@ -76,6 +83,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.BoolVar(&c.insecure, "insecure-allow-http", false, "allow http key URLs to non-loopback hosts")
 	fs.BoolVar(&c.skipAudience, "insecure-skip-audience", false, "INSECURE: accept tokens issued for any audience (instead of -aud)")
 	c.addProfileFlags(fs)
+	c.addDPoPFlags(fs)
 	c.addRevocationFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -91,6 +99,9 @@ func (c *config) check() error {
 		return err
 	}
 	if err := c.checkRevocation(); err != nil {
+		return err
+	}
+	if err := c.checkDPoP(); err != nil {
 		return err
 	}
 	if c.profile != "" {

@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/jwtguard/jwtguard/dpop"
 )
 
 // demoAudience is the aud of the demo issuer's tokens, which the API
@@ -44,6 +46,9 @@ type issuer struct {
 	key *rsa.PrivateKey
 	kid string
 	now func() time.Time
+	// proofs checks the DPoP proofs sent to the token endpoint (htm POST,
+	// htu the token endpoint's URL).
+	proofs *dpop.Checker
 
 	// Where POST /logout delivers logout tokens (the API's back-channel
 	// logout URL) and their aud; set by logoutTo before the issuer serves.
@@ -59,7 +64,11 @@ func newIssuer(url string) (*issuer, error) {
 		return nil, fmt.Errorf("demo issuer: generating its key: %w", err)
 	}
 	sum := sha256.Sum256(key.N.Bytes())
-	return &issuer{url: url, key: key, kid: "demo-" + hex.EncodeToString(sum[:6]), now: time.Now}, nil
+	proofs, err := dpop.New(dpop.Config{ExternalBaseURL: url})
+	if err != nil {
+		return nil, fmt.Errorf("demo issuer: %w", err)
+	}
+	return &issuer{url: url, key: key, kid: "demo-" + hex.EncodeToString(sum[:6]), now: time.Now, proofs: proofs}, nil
 }
 
 // checkLoopback refuses a listen address, given by flag, that is not a
@@ -112,7 +121,7 @@ func (is *issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintf(w, "jwtguard DEMO issuer (not for production): it signs a token for anyone on this machine.\n\n"+
-			"  discovery  %[1]s%[2]s\n  JWKS       %[1]s%[3]s\n  PEM        %[1]s%[4]s\n  tokens     POST %[1]s%[5]s  (form: sub, sid, scope, roles, ttl)\n  logout     POST %[1]s%[6]s  (form: sid or sub; sends a logout token to the API)\n",
+			"  discovery  %[1]s%[2]s\n  JWKS       %[1]s%[3]s\n  PEM        %[1]s%[4]s\n  tokens     POST %[1]s%[5]s  (form: sub, sid, scope, roles, ttl; with a DPoP proof header: a DPoP-bound token)\n  logout     POST %[1]s%[6]s  (form: sid or sub; sends a logout token to the API)\n",
 			is.url, discoveryPath, jwksPath, pemPath, tokenPath, logoutPath)
 	default:
 		http.NotFound(w, r)
@@ -186,7 +195,7 @@ func (is *issuer) mint(req tokenRequest) (string, error) {
 		"sub":                req.sub,
 		"aud":                demoAudience,
 		"azp":                demoClient,
-		"typ":                "Bearer",
+		"typ":                accessType(req.jkt),
 		"iat":                now.Unix(),
 		"exp":                now.Add(req.ttl).Unix(),
 		"jti":                randomID(),
@@ -196,6 +205,11 @@ func (is *issuer) mint(req tokenRequest) (string, error) {
 	}
 	if len(req.scopes) > 0 {
 		claims["scope"] = strings.Join(req.scopes, " ")
+	}
+	if req.jkt != "" {
+		// Bound to the key of the proof sent to the token endpoint (RFC
+		// 9449 section 6.1).
+		claims["cnf"] = map[string]string{"jkt": req.jkt}
 	}
 	header := map[string]string{"alg": "RS256", "typ": "JWT", "kid": is.kid}
 	return signRS256(is.key, header, claims)
@@ -219,6 +233,15 @@ func signRS256(key *rsa.PrivateKey, header, claims any) (string, error) {
 		return "", err
 	}
 	return input + "." + base64.RawURLEncoding.EncodeToString(sig), nil
+}
+
+// accessType is the typ claim of an access token, as Keycloak sets it:
+// "DPoP" for a token bound to a DPoP key, "Bearer" otherwise.
+func accessType(jkt string) string {
+	if jkt != "" {
+		return "DPoP"
+	}
+	return "Bearer"
 }
 
 func randomID() string {

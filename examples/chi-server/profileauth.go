@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/profile"
+	"github.com/jwtguard/jwtguard/readiness"
 	"github.com/jwtguard/jwtguard/remotecheck"
 	"github.com/jwtguard/jwtguard/revocation"
 )
@@ -28,11 +30,14 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(c *config, rev revocation.Store, log *slog.Logger) (*authn, error) {
-	a := &authn{close: func() error { return nil }, header: bearerHeader}
+func newProfileAuthn(c *config, o *ops, dp middleware.DPoPConfig, rev revocation.Store, log *slog.Logger) (*authn, error) {
+	a := &authn{close: func() error { return nil }, header: bearerHeader, dpop: dp}
+	// The profile's name labels its key source and verifier in /metrics.
 	s := profile.Settings{
-		Fetch:      keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server"},
+		Fetch: keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server",
+			Hooks: o.keySourceHooks(c.profile)},
 		Leeway:     flagLeeway(c.leeway),
+		Observer:   o.m.Verifier(c.profile),
 		Revocation: rev,
 	}
 	var (
@@ -41,13 +46,13 @@ func newProfileAuthn(c *config, rev revocation.Store, log *slog.Logger) (*authn,
 	)
 	switch c.profile {
 	case profileKeycloak:
-		ready, err = a.keycloak(c, s, log)
+		ready, err = a.keycloak(c, s, o, log)
 	case profileErply:
-		ready, err = a.erply(c, s, log)
+		ready, err = a.erply(c, s, o, log)
 	case profileAnsira:
-		ready, err = a.ansira(c, s, log)
+		ready, err = a.ansira(c, s, o, log)
 	case profileEPR:
-		ready, err = a.epr(c, rev, log)
+		ready, err = a.epr(c, o, rev, log)
 	default:
 		err = fmt.Errorf("unknown profile %q", c.profile)
 	}
@@ -67,24 +72,42 @@ func flagLeeway(d time.Duration) time.Duration {
 	return d
 }
 
-// mount puts p's middleware in front of the routes. noRoles answers a role
-// check 403 for tokens that carry no roles, instead of 500
-// (misconfigured).
-func mount[C any](a *authn, p *profile.Profile[C], log *slog.Logger, noRoles bool, logout http.Handler) (func(context.Context) error, error) {
+// mount puts p's middleware in front of the routes (with logout, when not
+// nil, at backchannelPath), and p's key sources in /readyz and /metrics
+// under name (a profile without key source, EPR, is ready when the profile
+// is). noRoles answers a role check 403 for tokens that carry no roles,
+// instead of 500 (misconfigured).
+func mount[C any](a *authn, p *profile.Profile[C], name string, o *ops, log *slog.Logger, noRoles bool, logout http.Handler) (func(context.Context) error, error) {
 	cfg := p.MiddlewareConfig()
 	cfg.Realm = apiRealm
 	cfg.SkipCORSPreflight = true
-	cfg.OnOutcome = recordReason
+	cfg.DPoP = a.dpop
+	cfg.OnOutcome = metrics.OnOutcome(recordReason, o.m.Middleware(apiName))
 	cfg.Logger = middlewareLogger(log)
 	if noRoles {
 		cfg.HasRole = func(*C, string, string) bool { return false }
 	}
-	mw, err := middleware.New(cfg)
+	err := func() error {
+		srcs := p.KeySources()
+		if len(srcs) == 0 {
+			o.checks = append(o.checks, readiness.Check{Name: name, Ready: p.Ready})
+		}
+		for _, src := range srcs {
+			if err := o.watchKeys(name, src); err != nil {
+				return err
+			}
+		}
+		mw, err := middleware.New(cfg)
+		if err != nil {
+			return err
+		}
+		a.api, err = routes(mw, o, log, logout)
+		return err
+	}()
 	if err != nil {
 		_ = p.Close()
 		return nil, err
 	}
-	a.api = routes(mw, log, logout)
 	a.close = p.Close
 	return p.Ready, nil
 }
@@ -107,7 +130,7 @@ func audText(c *config) string {
 	return "aud " + strings.Join(c.audience, " or ")
 }
 
-func (a *authn) keycloak(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
+func (a *authn) keycloak(c *config, s profile.Settings, o *ops, log *slog.Logger) (func(context.Context) error, error) {
 	p, err := profile.Keycloak(profile.KeycloakConfig{
 		Issuer:            c.oidc,
 		FetchBaseURL:      c.fetchBase,
@@ -138,10 +161,10 @@ func (a *authn) keycloak(c *config, s profile.Settings, log *slog.Logger) (func(
 		}
 		logout, a.logout = h, c.logoutAud
 	}
-	return mount(a, p, log, false, logout)
+	return mount(a, p, profileKeycloak, o, log, false, logout)
 }
 
-func (a *authn) erply(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
+func (a *authn) erply(c *config, s profile.Settings, o *ops, log *slog.Logger) (func(context.Context) error, error) {
 	iss := ""
 	if len(c.issuers) > 0 {
 		iss = c.issuers[0]
@@ -171,7 +194,7 @@ func (a *authn) erply(c *config, s profile.Settings, log *slog.Logger) (func(con
 		reports: "200 with Erply permission reports:read, else 403 insufficient_scope",
 		admin:   "403 insufficient_scope: Erply tokens carry no realm roles",
 	}
-	return mount(a, p, log, true, nil)
+	return mount(a, p, profileErply, o, log, true, nil)
 }
 
 // addAudienceWarning warns in the banner about -insecure-skip-audience (the
@@ -182,7 +205,7 @@ func (a *authn) addAudienceWarning(c *config) {
 	}
 }
 
-func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(context.Context) error, error) {
+func (a *authn) ansira(c *config, s profile.Settings, o *ops, log *slog.Logger) (func(context.Context) error, error) {
 	p, err := profile.Ansira(profile.AnsiraConfig{
 		JWKSURL:                   c.jwks,
 		PEMURL:                    c.pem,
@@ -208,10 +231,10 @@ func (a *authn) ansira(c *config, s profile.Settings, log *slog.Logger) (func(co
 		algsText(c.algs), c.issuers[0], audText(c), c.leeway, statuses)
 	a.addAudienceWarning(c)
 	a.hints = routeHints{admin: "403 insufficient_scope: Ansira tokens carry no realm roles"}
-	return mount(a, p, log, true, nil)
+	return mount(a, p, profileAnsira, o, log, true, nil)
 }
 
-func (a *authn) epr(c *config, rev revocation.Store, log *slog.Logger) (func(context.Context) error, error) {
+func (a *authn) epr(c *config, o *ops, rev revocation.Store, log *slog.Logger) (func(context.Context) error, error) {
 	if _, err := readPartnerToken(c.eprToken); err != nil {
 		return nil, err
 	}
@@ -221,7 +244,7 @@ func (a *authn) epr(c *config, rev revocation.Store, log *slog.Logger) (func(con
 			return readPartnerToken(c.eprToken)
 		},
 		HTTP:    remotecheck.HTTPOptions{InsecureAllowHTTP: c.insecure, UserAgent: "jwtguard-chi-server"},
-		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log, Revocation: rev},
+		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log, OnCheck: o.m.RemoteCheck(profileEPR), Revocation: rev},
 	})
 	if err != nil {
 		return nil, err
@@ -230,7 +253,7 @@ func (a *authn) epr(c *config, rev revocation.Store, log *slog.Logger) (func(con
 	a.checks = fmt.Sprintf("EPR profile: EPR vouches for the token (answers kept %s), its own exp first (leeway %s); EPR unreachable: 503",
 		remotecheck.DefaultCacheTTL, c.leeway)
 	a.header = remotecheck.EPRTokenHeader + ":"
-	return mount(a, p, log, false, nil)
+	return mount(a, p, profileEPR, o, log, false, nil)
 }
 
 // readPartnerToken reads the partner's EPR token from file, every time, so

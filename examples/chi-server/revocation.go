@@ -13,6 +13,7 @@ import (
 
 	"github.com/jwtguard/jwtguard/backchannel"
 	"github.com/jwtguard/jwtguard/keysource"
+	"github.com/jwtguard/jwtguard/readiness"
 	"github.com/jwtguard/jwtguard/redisstore"
 	"github.com/jwtguard/jwtguard/revocation"
 )
@@ -21,12 +22,28 @@ import (
 // logout tokens (with -logout-aud, and always in demo mode).
 const backchannelPath = "/backchannel-logout"
 
-// revocationFlags are the flags of revocations and logout.
+// revocationFlags are the flags of revocations and logout, and -redis,
+// which the DPoP replay store shares.
 type revocationFlags struct {
 	redisURL  string         // -redis
 	redisOpts *redis.Options // parsed -redis
 	logoutAud string         // -logout-aud
 	maxLag    time.Duration  // -revocation-max-lag
+}
+
+// revocationsName names the revocation store in /readyz and /metrics.
+const revocationsName = "revocations"
+
+// redisClient returns a new client of -redis (the caller closes it), nil
+// when -redis is not given.
+func (r *revocationFlags) redisClient() (*redis.Client, error) {
+	if r.redisOpts == nil {
+		return nil, nil
+	}
+	opts := *r.redisOpts
+	// Deadlines of the request path must bound each call.
+	opts.ContextTimeoutEnabled = true
+	return redis.NewClient(&opts), nil
 }
 
 const revocationUsage = `
@@ -39,7 +56,7 @@ client "` + demoAudience + `"; the demo issuer's POST /logout sends them).
 
 // addRevocationFlags defines the revocation flags on fs.
 func (r *revocationFlags) addRevocationFlags(fs *flag.FlagSet) {
-	fs.StringVar(&r.redisURL, "redis", "", "share revocations through the Redis at this `URL` (redis://[user:password@]host:port/db, rediss:// for TLS); default: in memory")
+	fs.StringVar(&r.redisURL, "redis", "", "share state with the other replicas through the Redis at this `URL` (redis://[user:password@]host:port/db, rediss:// for TLS): revocations, and DPoP proofs used on one replica refused on all; default: in memory")
 	fs.StringVar(&r.logoutAud, "logout-aud", "", "serve POST "+backchannelPath+" for the logout tokens of this `client_id` (default \""+demoAudience+"\" in demo mode)")
 	fs.DurationVar(&r.maxLag, "revocation-max-lag", 0, "how long an instance may be out of sync with -redis before it answers 503 revocation_unavailable (default "+redisstore.DefaultMaxLag.String()+")")
 }
@@ -93,16 +110,41 @@ type revocations struct {
 // else memory. It never waits for Redis: the store syncs in the background
 // (watchRevocations) and the API answers 503 revocation_unavailable until
 // it has.
-func newRevocations(c *config, log *slog.Logger) (*revocations, error) {
+//
+// The store is in /readyz (ready while in sync) and /metrics (entries,
+// lag, revocations stored) under revocationsName.
+func newRevocations(c *config, o *ops, log *slog.Logger) (*revocations, error) {
+	onRevoke, onFull := o.m.Revocations(revocationsName)
+	r, err := openRevocations(c, onRevoke, onFull, log)
+	if err != nil {
+		return nil, err
+	}
+	o.checks = append(o.checks, readiness.Revocation(revocationsName, r.store))
+	if err := o.m.WatchRevocation(revocationsName, r.store); err != nil {
+		_ = r.close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func openRevocations(c *config, onRevoke, onFull func(revocation.Entry), log *slog.Logger) (*revocations, error) {
 	if c.redisOpts == nil {
-		m, err := revocation.NewMemory(revocation.MemoryConfig{})
+		m, err := revocation.NewMemory(revocation.MemoryConfig{OnRevoke: onRevoke, OnFull: onFull})
 		if err != nil {
 			return nil, err
 		}
 		return &revocations{store: m, desc: "in memory (this process only)", close: m.Close}, nil
 	}
-	client := redis.NewClient(c.redisOpts)
-	s, err := redisstore.NewRevocation(redisstore.RevocationConfig{Client: client, MaxLag: c.maxLag, Logger: log})
+	client, err := c.redisClient()
+	if err != nil {
+		return nil, err
+	}
+	s, err := redisstore.NewRevocation(redisstore.RevocationConfig{
+		Client: client,
+		MaxLag: c.maxLag,
+		Logger: log,
+		Hooks:  redisstore.RevocationHooks{OnRevoke: onRevoke, OnFull: onFull},
+	})
 	if err != nil {
 		_ = client.Close()
 		return nil, err

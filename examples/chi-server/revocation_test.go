@@ -250,3 +250,43 @@ func TestDemoLogoutAPIDown(t *testing.T) {
 	assert.Equal(t, http.StatusBadGateway, resp.StatusCode, body)
 	assert.Contains(t, body, "could not be reached")
 }
+
+// waitReady polls /readyz until it answers 200 (a store on -redis syncs in
+// the background).
+func waitReady(t *testing.T, a *app) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, rep := ready(t, a)
+		if code == http.StatusOK {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz still %d: %+v", code, rep)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestReadyzRevocations: /readyz reports the revocation store, 503 while a
+// -redis store is out of sync, and /metrics its state.
+func TestReadyzRevocations(t *testing.T) {
+	dead := strings.TrimSuffix(strings.TrimPrefix(startDeadURL(t), "http://"), "/jwks.json")
+	down, _ := startApp(t, "-redis", "redis://"+dead+"/0")
+	code, rep := ready(t, down)
+	assert.Equal(t, http.StatusServiceUnavailable, code)
+	require.NotEmpty(t, rep.Checks)
+	assert.Equal(t, revocationsName, rep.Checks[0].Name)
+	assert.False(t, rep.Checks[0].Ready)
+	assert.Equal(t, 0.0, sample(t, scrape(t, down), `jwtguard_revocation_in_sync{store="revocations"}`))
+
+	srv := redistest.Start(t)
+	up, _ := startApp(t, "-redis", srv.URL())
+	waitReady(t, up)
+	resp, body := postForm(t, up.issuerURL+logoutPath, url.Values{"sid": {"s"}})
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	m := scrape(t, up)
+	assert.Equal(t, 1.0, sample(t, m, `jwtguard_revocation_in_sync{store="revocations"}`))
+	assert.Equal(t, 1.0, sample(t, m, `jwtguard_revocation_entries{store="revocations"}`))
+	assert.Equal(t, 1.0, sample(t, m, `jwtguard_revocations_total{kind="session",result="stored",store="revocations"}`))
+}

@@ -62,6 +62,7 @@ type app struct {
 	issuerURL string  // the demo issuer's, or the -oidc issuer
 	demo      *issuer // nil unless demo mode
 	auth      *authn
+	dpop      *dpopSetup
 	servers   []*http.Server
 	failed    chan error // a server stopped on its own
 	unwatch   func()     // stops watchKeys and waits for it; nil when none runs
@@ -83,7 +84,11 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 			_ = a.shutdown(context.Background())
 		}
 	}()
-	rev, err := newRevocations(c, log)
+	o, err := newOps()
+	if err != nil {
+		return nil, err
+	}
+	rev, err := newRevocations(c, o, log)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +121,12 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 	} else if c.oidc != "" {
 		a.issuerURL = c.oidc
 	}
-	auth, err := newAuthn(ctx, c, a.issuerURL, rev.store, log)
+	dp, err := newDPoP(c, o, log)
+	if err != nil {
+		return nil, err
+	}
+	a.dpop = dp
+	auth, err := newAuthn(ctx, c, a.issuerURL, o, a.dpop.cfg, rev.store, log)
 	if err != nil {
 		return nil, err
 	}
@@ -191,6 +201,7 @@ func (a *app) shutdown(ctx context.Context) error {
 	if a.auth != nil {
 		errs = append(errs, a.auth.close())
 	}
+	errs = append(errs, a.dpop.close())
 	if a.unsync != nil {
 		a.unsync()
 	}

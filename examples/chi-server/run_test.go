@@ -65,7 +65,7 @@ func TestRunAsANewUser(t *testing.T) {
 	// A "-d form" line is a POST (the demo issuer's logout), the others GETs.
 	curl := regexp.MustCompile(`(?m)^curl -i (?:-d (\S+) )?(?:-H "Authorization: Bearer \$(\w+)" )?(\S+)\s+# (\d{3})`)
 	lines := curl.FindAllStringSubmatch(text, -1)
-	require.Len(t, lines, 9, text)
+	require.Len(t, lines, 10, text)
 	vars := map[string]string{"TOKEN": token[1]}
 	vars["ADMIN"] = mintText(t, issuerURL[1], "roles=admin,user")
 	vars["OLD"] = mintText(t, issuerURL[1], "ttl=-5m")

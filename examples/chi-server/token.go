@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/jwtguard/jwtguard/dpop"
 )
 
 // Limits of the demo token endpoint.
@@ -22,6 +24,7 @@ type tokenRequest struct {
 	scopes []string
 	roles  []string
 	ttl    time.Duration
+	jkt    string // the DPoP key's thumbprint, for a bound token; "" otherwise
 }
 
 // parseTokenRequest reads the form fields: sub (default "demo-user"), sid
@@ -85,6 +88,21 @@ func (is *issuer) token(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "invalid_request", "error_description": err.Error()})
 		return
 	}
+	if len(r.Header.Values("DPoP")) > 0 {
+		// RFC 9449 section 5: check the proof as an authorization server
+		// does (no access token yet, so no ath) and bind the token to its
+		// key.
+		p, err := is.proofs.Check(r.Context(), dpop.RequestFromHTTP(r, ""))
+		if err != nil {
+			status := http.StatusBadRequest
+			if errors.Is(err, dpop.ErrReplayUnavailable) {
+				status = http.StatusServiceUnavailable
+			}
+			writeJSON(w, status, map[string]string{"error": "invalid_dpop_proof", "error_description": dpop.Reason(err)})
+			return
+		}
+		req.jkt = p.JKT
+	}
 	tok, err := is.mint(req)
 	if err != nil {
 		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error"})
@@ -98,7 +116,7 @@ func (is *issuer) token(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"access_token": tok,
-		"token_type":   "Bearer",
+		"token_type":   accessType(req.jkt),
 		"expires_in":   max(int64(req.ttl/time.Second), 0),
 	})
 }
