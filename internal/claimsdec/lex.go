@@ -1,0 +1,400 @@
+package claimsdec
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// dec reads one JSON text from b. Strings without escapes are returned
+// without a copy: they point into b, which the caller must never change.
+type dec struct {
+	b []byte
+	i int
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+func (d *dec) ws() {
+	for d.i < len(d.b) && isSpace(d.b[d.i]) {
+		d.i++
+	}
+}
+
+// peek returns the next non-space byte, or 0 at the end.
+func (d *dec) peek() byte {
+	d.ws()
+	if d.i >= len(d.b) {
+		return 0
+	}
+	return d.b[d.i]
+}
+
+// expect consumes c, after spaces.
+func (d *dec) expect(c byte) error {
+	if d.peek() != c {
+		return errSyntax
+	}
+	d.i++
+	return nil
+}
+
+// str reads a string; d.b[d.i] is its opening quote.
+func (d *dec) str() (string, error) {
+	d.i++ // the quote
+	start := d.i
+	ascii := true
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			s := d.b[start:d.i]
+			d.i++
+			if !ascii && !utf8.Valid(s) {
+				return "", errSyntax
+			}
+			if len(s) == 0 {
+				return "", nil
+			}
+			return unsafe.String(&s[0], len(s)), nil
+		case c == '\\':
+			return d.escaped(start)
+		case c < 0x20:
+			return "", errSyntax
+		case c >= 0x80:
+			ascii = false
+		}
+		d.i++
+	}
+	return "", errSyntax
+}
+
+// escaped is str's slow path: d.b[start:d.i] is plain and d.b[d.i] is a
+// backslash.
+func (d *dec) escaped(start int) (string, error) {
+	out := make([]byte, 0, d.i-start+16)
+	plain := d.b[start:d.i]
+	if !utf8.Valid(plain) {
+		return "", errSyntax
+	}
+	out = append(out, plain...)
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return string(out), nil
+		case c < 0x20:
+			return "", errSyntax
+		case c == '\\':
+			if d.i+1 >= len(d.b) {
+				return "", errSyntax
+			}
+			e := d.b[d.i+1]
+			d.i += 2
+			switch e {
+			case '"', '\\', '/':
+				out = append(out, e)
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := d.hex4()
+				if !ok {
+					return "", errSyntax
+				}
+				if utf16.IsSurrogate(r) {
+					// Only a high surrogate followed by an escaped low one
+					// makes a character; anything else is invalid UTF-8.
+					if r >= 0xdc00 || d.i+1 >= len(d.b) || d.b[d.i] != '\\' || d.b[d.i+1] != 'u' {
+						return "", errSyntax
+					}
+					d.i += 2
+					lo, ok := d.hex4()
+					if !ok {
+						return "", errSyntax
+					}
+					r = utf16.DecodeRune(r, lo)
+					if r == utf8.RuneError {
+						return "", errSyntax
+					}
+				}
+				out = utf8.AppendRune(out, r)
+			default:
+				return "", errSyntax
+			}
+		default:
+			// Copy the plain run up to the next quote, backslash or
+			// control character, checking its UTF-8.
+			j := d.i
+			for j < len(d.b) && d.b[j] != '"' && d.b[j] != '\\' && d.b[j] >= 0x20 {
+				j++
+			}
+			if !utf8.Valid(d.b[d.i:j]) {
+				return "", errSyntax
+			}
+			out = append(out, d.b[d.i:j]...)
+			d.i = j
+		}
+	}
+	return "", errSyntax
+}
+
+func (d *dec) hex4() (rune, bool) {
+	if d.i+4 > len(d.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d.b[d.i : d.i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	d.i += 4
+	return r, true
+}
+
+// number reads a number's text (RFC 8259 grammar).
+func (d *dec) number() ([]byte, error) {
+	start := d.i
+	b := d.b
+	i := d.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && '1' <= b[i] && b[i] <= '9':
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+	default:
+		return nil, errSyntax
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		j := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return nil, errSyntax
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return nil, errSyntax
+		}
+	}
+	d.i = i
+	return b[start:i], nil
+}
+
+// literal consumes the literal lit (true, false, null).
+func (d *dec) literal(lit string) error {
+	if len(d.b)-d.i < len(lit) || string(d.b[d.i:d.i+len(lit)]) != lit {
+		return errSyntax
+	}
+	d.i += len(lit)
+	return nil
+}
+
+// names detects duplicate member names within one object.
+type names struct {
+	small [8]string
+	n     int
+	m     map[string]struct{}
+}
+
+// add reports false when name was added before.
+func (s *names) add(name string) bool {
+	if s.m != nil {
+		if _, dup := s.m[name]; dup {
+			return false
+		}
+		s.m[name] = struct{}{}
+		return true
+	}
+	for _, x := range s.small[:s.n] {
+		if x == name {
+			return false
+		}
+	}
+	if s.n < len(s.small) {
+		s.small[s.n] = name
+		s.n++
+		return true
+	}
+	s.m = make(map[string]struct{}, 2*len(s.small))
+	for _, x := range s.small {
+		s.m[x] = struct{}{}
+	}
+	s.m[name] = struct{}{}
+	return true
+}
+
+// object reads an object whose opening brace is next, calling member for
+// each member with the decoder on its value; member must consume the
+// value. Duplicate names are refused before member sees them.
+func (d *dec) object(member func(name string) error) error {
+	if err := d.expect('{'); err != nil {
+		return err
+	}
+	var seen names
+	if d.peek() == '}' {
+		d.i++
+		return nil
+	}
+	for {
+		if d.peek() != '"' {
+			return errSyntax
+		}
+		name, err := d.str()
+		if err != nil {
+			return err
+		}
+		if !seen.add(name) {
+			return errSyntax
+		}
+		if err := d.expect(':'); err != nil {
+			return err
+		}
+		if err := member(name); err != nil {
+			return err
+		}
+		switch d.peek() {
+		case ',':
+			d.i++
+		case '}':
+			d.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// array reads an array whose opening bracket is next, calling elem with the
+// decoder on each element; elem must consume it.
+func (d *dec) array(elem func() error) error {
+	if err := d.expect('['); err != nil {
+		return err
+	}
+	if d.peek() == ']' {
+		d.i++
+		return nil
+	}
+	for {
+		d.ws()
+		if err := elem(); err != nil {
+			return err
+		}
+		switch d.peek() {
+		case ',':
+			d.i++
+		case ']':
+			d.i++
+			return nil
+		default:
+			return errSyntax
+		}
+	}
+}
+
+// skip reads and checks one value, keeping nothing.
+func (d *dec) skip() error {
+	switch d.peek() {
+	case '{':
+		return d.object(func(string) error { return d.skip() })
+	case '[':
+		return d.array(d.skip)
+	case '"':
+		_, err := d.str()
+		return err
+	case 't':
+		return d.literal("true")
+	case 'f':
+		return d.literal("false")
+	case 'n':
+		return d.literal("null")
+	default:
+		_, err := d.number()
+		return err
+	}
+}
+
+// raw reads one value and returns its bytes.
+func (d *dec) raw() ([]byte, error) {
+	d.ws()
+	start := d.i
+	if err := d.skip(); err != nil {
+		return nil, err
+	}
+	return d.b[start:d.i], nil
+}
+
+// anyValue reads one value as encoding/json and go-json-experiment decode
+// into an any: map[string]any, []any, string, float64, bool or nil.
+func (d *dec) anyValue() (any, error) {
+	switch d.peek() {
+	case '{':
+		m := map[string]any{}
+		err := d.object(func(name string) error {
+			v, err := d.anyValue()
+			m[name] = v
+			return err
+		})
+		return m, err
+	case '[':
+		a := []any{}
+		err := d.array(func() error {
+			v, err := d.anyValue()
+			a = append(a, v)
+			return err
+		})
+		return a, err
+	case '"':
+		return d.str()
+	case 't':
+		return true, d.literal("true")
+	case 'f':
+		return false, d.literal("false")
+	case 'n':
+		return nil, d.literal("null")
+	default:
+		num, err := d.number()
+		if err != nil {
+			return nil, err
+		}
+		f, err := strconv.ParseFloat(unsafe.String(&num[0], len(num)), 64)
+		if err != nil {
+			return nil, errType
+		}
+		return f, nil
+	}
+}
