@@ -39,12 +39,50 @@ func Decode(b []byte, dst any) (handled bool, err error) {
 	return false, nil
 }
 
+// keycloakFields are the members of claims.Keycloak, registered claims
+// first; an index in it is a bit in keycloak's duplicate check.
+var keycloakFields = [...]string{
+	"iss", "sub", "aud", "exp", "nbf", "iat", "jti",
+	"typ", "azp", "sid", "session_state", "auth_time", "acr", "scope", "realm_access",
+	"resource_access", "allowed-origins", "preferred_username", "email", "email_verified",
+	"name", "given_name", "family_name",
+}
+
+const registeredFields = 7
+
+func fieldIndex(name string, fields []string) int {
+	for i, f := range fields {
+		if f == name {
+			return i
+		}
+	}
+	return -1
+}
+
 // Keycloak decodes b into k, a zero claims.Keycloak.
 func Keycloak(b []byte, k *claims.Keycloak) error {
-	return top(b, func(d *dec) error {
-		return d.object(func(name string) error {
-			if handled, err := d.registered(name, &k.Registered); handled {
+	d := dec{b: b}
+	return d.top(func() error {
+		var seen uint32
+		return d.object(false, func(name string) error {
+			i := fieldIndex(name, keycloakFields[:])
+			if i < 0 {
+				if _, dup := k.Extra[name]; dup {
+					return errSyntax
+				}
+				v, err := d.anyValue()
+				if k.Extra == nil {
+					k.Extra = make(map[string]any, 1)
+				}
+				k.Extra[name] = v
 				return err
+			}
+			if seen&(1<<i) != 0 {
+				return errSyntax
+			}
+			seen |= 1 << i
+			if i < registeredFields {
+				return d.registered(i, &k.Registered)
 			}
 			switch name {
 			case "typ":
@@ -60,7 +98,7 @@ func Keycloak(b []byte, k *claims.Keycloak) error {
 			case "acr":
 				return d.stringInto(&k.ACR)
 			case "scope":
-				return d.method(k.Scope.UnmarshalJSON)
+				return d.scopes(&k.Scope)
 			case "realm_access":
 				return d.roles(&k.RealmAccess)
 			case "resource_access":
@@ -77,44 +115,46 @@ func Keycloak(b []byte, k *claims.Keycloak) error {
 				return d.stringInto(&k.Name)
 			case "given_name":
 				return d.stringInto(&k.GivenName)
-			case "family_name":
+			default: // "family_name"
 				return d.stringInto(&k.FamilyName)
 			}
-			v, err := d.anyValue()
-			if err != nil {
-				return err
-			}
-			if k.Extra == nil {
-				k.Extra = map[string]any{}
-			}
-			k.Extra[name] = v
-			return nil
 		})
 	})
 }
 
 // Registered decodes b into r, a zero claims.Registered.
 func Registered(b []byte, r *claims.Registered) error {
-	return top(b, func(d *dec) error {
-		return d.object(func(name string) error {
-			if handled, err := d.registered(name, r); handled {
-				return err
+	d := dec{b: b}
+	return d.top(func() error {
+		var seen uint32
+		var others names
+		return d.object(false, func(name string) error {
+			i := fieldIndex(name, keycloakFields[:registeredFields])
+			if i < 0 {
+				if !others.add(name) {
+					return errSyntax
+				}
+				return d.skip()
 			}
-			return d.skip()
+			if seen&(1<<i) != 0 {
+				return errSyntax
+			}
+			seen |= 1 << i
+			return d.registered(i, r)
 		})
 	})
 }
 
-// top decodes one JSON text: null leaves the zero value, an object goes to
-// obj, anything else is a wrong type; nothing but spaces may follow.
-func top(b []byte, obj func(*dec) error) error {
-	d := &dec{b: b}
+// top decodes the one JSON text of d: null leaves the zero value, an
+// object goes to obj, anything else is a wrong type; nothing but spaces may
+// follow.
+func (d *dec) top(obj func() error) error {
 	var err error
 	switch d.peek() {
 	case 'n':
 		err = d.literal("null")
 	case '{':
-		err = obj(d)
+		err = obj()
 	default:
 		return d.wrongKind()
 	}
@@ -146,25 +186,53 @@ func (d *dec) wrongKind() error {
 	return d.wrongType()
 }
 
-// registered decodes the member name when it is a registered claim.
-func (d *dec) registered(name string, r *claims.Registered) (bool, error) {
-	switch name {
-	case "iss":
-		return true, d.stringInto(&r.Issuer)
-	case "sub":
-		return true, d.stringInto(&r.Subject)
-	case "aud":
-		return true, d.method(r.Audience.UnmarshalJSON)
-	case "exp":
-		return true, d.method(r.ExpiresAt.UnmarshalJSON)
-	case "nbf":
-		return true, d.method(r.NotBefore.UnmarshalJSON)
-	case "iat":
-		return true, d.method(r.IssuedAt.UnmarshalJSON)
-	case "jti":
-		return true, d.stringInto(&r.ID)
+// registered decodes the registered claim keycloakFields[i].
+func (d *dec) registered(i int, r *claims.Registered) error {
+	switch i {
+	case 0:
+		return d.stringInto(&r.Issuer)
+	case 1:
+		return d.stringInto(&r.Subject)
+	case 2:
+		return d.audience(&r.Audience)
+	case 3:
+		return d.method(r.ExpiresAt.UnmarshalJSON)
+	case 4:
+		return d.method(r.NotBefore.UnmarshalJSON)
+	case 5:
+		return d.method(r.IssuedAt.UnmarshalJSON)
+	default:
+		return d.stringInto(&r.ID)
 	}
-	return false, nil
+}
+
+// audience reads claims.Audience as its UnmarshalJSON does (a string, an
+// array of strings, or null), after checking the whole value as
+// go-json-experiment does before it calls the method.
+func (d *dec) audience(dst *claims.Audience) error {
+	v, err := d.raw()
+	if err != nil {
+		return err
+	}
+	sub := dec{b: v}
+	switch v[0] {
+	case 'n':
+		*dst = nil
+		return nil
+	case '"':
+		s, _ := sub.str()
+		*dst = d.carve([]string{s})
+		return nil
+	case '[':
+		var buf [16]string
+		list, err := sub.collect(buf[:0], false)
+		if err != nil {
+			return err
+		}
+		*dst = d.carve(list)
+		return nil
+	}
+	return errType
 }
 
 // method hands the next value, checked, to a type's UnmarshalJSON.
@@ -209,6 +277,55 @@ func (d *dec) boolInto(dst *bool) error {
 	return d.wrongKind()
 }
 
+// scopes reads claims.Scopes as its UnmarshalJSON does, after checking
+// the whole value as go-json-experiment does before it calls the method:
+// a string split on JSON spaces, or an array of strings, empty entries
+// dropped, nil when none is left; null is nil.
+func (d *dec) scopes(dst *claims.Scopes) error {
+	v, err := d.raw()
+	if err != nil {
+		return err
+	}
+	sub := dec{b: v}
+	var buf [16]string
+	list := buf[:0]
+	switch v[0] {
+	case 'n':
+		*dst = nil
+		return nil
+	case '"':
+		s, _ := sub.str()
+		for s != "" {
+			i := 0
+			for i < len(s) && !isSpace(s[i]) {
+				i++
+			}
+			if i > 0 {
+				list = append(list, s[:i])
+			}
+			s = s[min(i+1, len(s)):]
+		}
+	case '[':
+		all, err := sub.collect(buf[:0], false)
+		if err != nil {
+			return err
+		}
+		for _, e := range all {
+			if e != "" {
+				list = append(list, e)
+			}
+		}
+	default:
+		return errType
+	}
+	if len(list) == 0 {
+		*dst = nil
+		return nil
+	}
+	*dst = d.carve(list)
+	return nil
+}
+
 // strings reads an array of strings (null elements: ""; null: nil).
 func (d *dec) strings(dst *[]string) error {
 	switch d.peek() {
@@ -216,17 +333,35 @@ func (d *dec) strings(dst *[]string) error {
 		*dst = nil
 		return d.literal("null")
 	case '[':
-		out := []string{}
-		err := d.array(func() error {
-			var s string
-			err := d.stringInto(&s)
-			out = append(out, s)
-			return err
-		})
-		*dst = out
-		return err
+		return d.stringList(dst, true)
 	}
 	return d.wrongKind()
+}
+
+// stringList reads an array of strings into a new slice of its exact
+// length (empty, not nil, for []); null elements are "" when nullOK is
+// set, else refused.
+func (d *dec) stringList(dst *[]string, nullOK bool) error {
+	var buf [16]string
+	out, err := d.collect(buf[:0], nullOK)
+	*dst = d.carve(out)
+	return err
+}
+
+// collect appends the strings of the array that is next to out.
+func (d *dec) collect(out []string, nullOK bool) ([]string, error) {
+	err := d.array(func() error {
+		var s string
+		var err error
+		if !nullOK && d.peek() != '"' {
+			err = d.wrongType()
+		} else {
+			err = d.stringInto(&s)
+		}
+		out = append(out, s)
+		return err
+	})
+	return out, err
 }
 
 // roles reads a claims.Roles object (null: the zero Roles).
@@ -236,7 +371,7 @@ func (d *dec) roles(dst *claims.Roles) error {
 		*dst = claims.Roles{}
 		return d.literal("null")
 	case '{':
-		return d.object(func(name string) error {
+		return d.object(true, func(name string) error {
 			if name == "roles" {
 				return d.strings(&dst.Roles)
 			}
@@ -253,9 +388,12 @@ func (d *dec) rolesMap(dst *map[string]claims.Roles) error {
 		*dst = nil
 		return d.literal("null")
 	case '{':
-		m := map[string]claims.Roles{}
+		m := make(map[string]claims.Roles, 1)
 		*dst = m
-		return d.object(func(name string) error {
+		return d.object(false, func(name string) error {
+			if _, dup := m[name]; dup {
+				return errSyntax
+			}
 			var r claims.Roles
 			err := d.roles(&r)
 			m[name] = r

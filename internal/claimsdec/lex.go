@@ -12,6 +12,31 @@ import (
 type dec struct {
 	b []byte
 	i int
+	// slab backs the string slices of one decoded value, so that they
+	// cost one allocation together. Each slice handed out has its length
+	// as capacity: an append to it copies, never reaching a neighbour.
+	slab []string
+}
+
+// slabSize is the number of strings slab holds: the aud, scope and role
+// lists of a large Keycloak token.
+const slabSize = 32
+
+// carve returns a copy of list backed by slab when it fits.
+func (d *dec) carve(list []string) []string {
+	n := len(list)
+	if n == 0 {
+		return []string{} // not nil: [] is an empty list (no allocation)
+	}
+	if n > slabSize/2 {
+		return append(make([]string, 0, n), list...)
+	}
+	if cap(d.slab)-len(d.slab) < n {
+		d.slab = make([]string, 0, slabSize)
+	}
+	start := len(d.slab)
+	d.slab = append(d.slab, list...)
+	return d.slab[start : start+n : start+n]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
@@ -260,8 +285,10 @@ func (s *names) add(name string) bool {
 
 // object reads an object whose opening brace is next, calling member for
 // each member with the decoder on its value; member must consume the
-// value. Duplicate names are refused before member sees them.
-func (d *dec) object(member func(name string) error) error {
+// value. With track set, duplicate names are refused before member sees
+// them; without, member must refuse them (with errSyntax, before reading
+// the value).
+func (d *dec) object(track bool, member func(name string) error) error {
 	if err := d.expect('{'); err != nil {
 		return err
 	}
@@ -278,7 +305,7 @@ func (d *dec) object(member func(name string) error) error {
 		if err != nil {
 			return err
 		}
-		if !seen.add(name) {
+		if track && !seen.add(name) {
 			return errSyntax
 		}
 		if err := d.expect(':'); err != nil {
@@ -330,7 +357,7 @@ func (d *dec) array(elem func() error) error {
 func (d *dec) skip() error {
 	switch d.peek() {
 	case '{':
-		return d.object(func(string) error { return d.skip() })
+		return d.object(true, func(string) error { return d.skip() })
 	case '[':
 		return d.array(d.skip)
 	case '"':
@@ -364,7 +391,10 @@ func (d *dec) anyValue() (any, error) {
 	switch d.peek() {
 	case '{':
 		m := map[string]any{}
-		err := d.object(func(name string) error {
+		err := d.object(false, func(name string) error {
+			if _, dup := m[name]; dup {
+				return errSyntax
+			}
 			v, err := d.anyValue()
 			m[name] = v
 			return err
