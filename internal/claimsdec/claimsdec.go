@@ -50,13 +50,62 @@ var keycloakFields = [...]string{
 
 const registeredFields = 7
 
-func fieldIndex(name string, fields []string) int {
-	for i, f := range fields {
-		if f == name {
-			return i
-		}
+// fieldIndex returns the index of name in keycloakFields, or -1; only the
+// first limit fields count.
+func fieldIndex(name string, limit int) int {
+	i := -1
+	switch name {
+	case "iss":
+		i = 0
+	case "sub":
+		i = 1
+	case "aud":
+		i = 2
+	case "exp":
+		i = 3
+	case "nbf":
+		i = 4
+	case "iat":
+		i = 5
+	case "jti":
+		i = 6
+	case "typ":
+		i = 7
+	case "azp":
+		i = 8
+	case "sid":
+		i = 9
+	case "session_state":
+		i = 10
+	case "auth_time":
+		i = 11
+	case "acr":
+		i = 12
+	case "scope":
+		i = 13
+	case "realm_access":
+		i = 14
+	case "resource_access":
+		i = 15
+	case "allowed-origins":
+		i = 16
+	case "preferred_username":
+		i = 17
+	case "email":
+		i = 18
+	case "email_verified":
+		i = 19
+	case "name":
+		i = 20
+	case "given_name":
+		i = 21
+	case "family_name":
+		i = 22
 	}
-	return -1
+	if i >= limit {
+		return -1
+	}
+	return i
 }
 
 // Keycloak decodes b into k, a zero claims.Keycloak.
@@ -65,7 +114,7 @@ func Keycloak(b []byte, k *claims.Keycloak) error {
 	return d.top(func() error {
 		var seen uint32
 		return d.object(false, func(name string) error {
-			i := fieldIndex(name, keycloakFields[:])
+			i := fieldIndex(name, len(keycloakFields))
 			if i < 0 {
 				if _, dup := k.Extra[name]; dup {
 					return errSyntax
@@ -129,7 +178,7 @@ func Registered(b []byte, r *claims.Registered) error {
 		var seen uint32
 		var others names
 		return d.object(false, func(name string) error {
-			i := fieldIndex(name, keycloakFields[:registeredFields])
+			i := fieldIndex(name, registeredFields)
 			if i < 0 {
 				if !others.add(name) {
 					return errSyntax

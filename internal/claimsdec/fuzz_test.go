@@ -122,3 +122,20 @@ func depth(b []byte) int {
 	}
 	return most
 }
+
+// TestFieldIndex keeps fieldIndex's switch and keycloakFields in step.
+func TestFieldIndex(t *testing.T) {
+	for i, name := range keycloakFields {
+		t.Run(name, func(t *testing.T) {
+			if got := fieldIndex(name, len(keycloakFields)); got != i {
+				t.Fatalf("fieldIndex(%q) = %d, want %d", name, got, i)
+			}
+			if want := -1; i >= registeredFields && fieldIndex(name, registeredFields) != want {
+				t.Fatalf("%q counted as a registered claim", name)
+			}
+		})
+	}
+	if got := fieldIndex("Iss", len(keycloakFields)); got != -1 {
+		t.Fatalf("names are case-sensitive, got %d", got)
+	}
+}

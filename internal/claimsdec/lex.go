@@ -42,6 +42,9 @@ func (d *dec) carve(list []string) []string {
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
 func (d *dec) ws() {
+	if d.i < len(d.b) && d.b[d.i] > ' ' {
+		return
+	}
 	for d.i < len(d.b) && isSpace(d.b[d.i]) {
 		d.i++
 	}
@@ -65,12 +68,27 @@ func (d *dec) expect(c byte) error {
 	return nil
 }
 
+// plain marks the bytes a string holds as they are: printable ASCII but
+// the quote and the backslash.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
 // str reads a string; d.b[d.i] is its opening quote.
 func (d *dec) str() (string, error) {
 	d.i++ // the quote
 	start := d.i
 	ascii := true
 	for d.i < len(d.b) {
+		for d.i < len(d.b) && plain[d.b[d.i]] {
+			d.i++
+		}
+		if d.i >= len(d.b) {
+			break
+		}
 		c := d.b[d.i]
 		switch {
 		case c == '"':
