@@ -76,6 +76,7 @@ func BenchmarkMiddleware(b *testing.B) {
 				w.WriteHeader(http.StatusNoContent)
 			}))
 		}},
+		{"auth0-v3", func(b *testing.B) http.Handler { return auth0v3Handler(b, f) }},
 	}
 	for _, r := range rows {
 		b.Run("RS256/"+r.name, func(b *testing.B) {

@@ -3,8 +3,8 @@
 # each row's ratio to the lower bounds (raw signature check, minimal
 # hand-written verify) and to jwtguard.
 #
-#   bench/run.sh            full run: 6 passes, 1 s per benchmark (~10 min)
-#   bench/run.sh -quick     3 passes, 0.3 s per benchmark (~1.5 min), then
+#   bench/run.sh            full run: 6 passes, 1 s per benchmark (~13 min)
+#   bench/run.sh -quick     3 passes, 0.3 s per benchmark (~3.5 min), then
 #                           one GOAL line per performance goal
 #
 # Options (after -quick, if any, to override it):
@@ -13,6 +13,9 @@
 #   -bench REGEXP   which benchmarks (default .)
 #   -goals          print the GOAL lines after a full run too
 #   -o FILE         keep the raw `go test -bench` output in FILE
+#   -http           then run the HTTP end-to-end benchmark (cmd/httpbench:
+#                   about 30 s with -quick, 2.5 min without; its table is
+#                   printed as is)
 #
 # A pass is one `go test -bench` run over every benchmark (the test binary
 # is built once): passes are run one after another, rather than -count N
@@ -28,15 +31,18 @@ benchtime=1s
 bench=.
 goals=false
 out=""
+http=false
+quick=false
 
 while [ $# -gt 0 ]; do
   case "$1" in
-    -quick) count=3; benchtime=0.3s; goals=true ;;
+    -quick) count=3; benchtime=0.3s; goals=true; quick=true ;;
     -count) count="$2"; shift ;;
     -benchtime) benchtime="$2"; shift ;;
     -bench) bench="$2"; shift ;;
     -goals) goals=true ;;
     -o) out="$2"; shift ;;
+    -http) http=true ;;
     -h|-help|--help) sed -n '2,/^set -e/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see -help)" >&2; exit 2 ;;
   esac
@@ -75,4 +81,13 @@ if $goals; then
   go run ./cmd/report -goals "$raw"
 else
   go run ./cmd/report "$raw"
+fi
+
+if $http; then
+  echo
+  if $quick; then
+    go run ./cmd/httpbench -quick
+  else
+    go run ./cmd/httpbench
+  fi
 fi

@@ -20,6 +20,7 @@ var verifyRows = []struct {
 	{"go-jose", newGoJose},
 	{"go-oidc", newGoOIDC},
 	{"auth0", newAuth0},
+	{"auth0-v3", newAuth0v3},
 	{"jwx-v2", newJWXv2},
 	{"jwx-v3", newJWXv3},
 }

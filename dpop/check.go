@@ -60,6 +60,41 @@ type Proof struct {
 	IssuedAt time.Time
 	// Nonce is the proof's "nonce" ("" when absent).
 	Nonce string
+
+	// replayKey and replayUntil are what the replay store records; deferred
+	// is true when Check left that to Use.
+	replayKey   string
+	replayUntil time.Time
+	deferred    bool
+}
+
+// Use records a proof that Check accepted with Config.DeferReplay set, so
+// that it is accepted once: call it after the checks the proof was deferred
+// for have passed, and refuse the request when it fails. The error is an
+// *Error wrapping ErrReplayed (the proof was used before: 401) or
+// ErrReplayUnavailable (the store cannot answer: 503). Without DeferReplay,
+// Check has recorded the proof already and Use returns an error.
+func (c *Checker) Use(ctx context.Context, p *Proof) error {
+	if p == nil || !p.deferred {
+		return errors.New("dpop: Use takes a proof that Check accepted with Config.DeferReplay set")
+	}
+	if err := c.use(ctx, p.replayKey, p.replayUntil); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// use records a proof in the replay store.
+func (c *Checker) use(ctx context.Context, key string, until time.Time) error {
+	if err := c.replay.Use(ctx, key, until); err != nil {
+		if !errors.Is(err, ErrReplayed) && !errors.Is(err, ErrReplayUnavailable) {
+			// A store that fails without saying how cannot vouch for the
+			// proof: refuse it as unavailable.
+			err = fmt.Errorf("%w: %w", ErrReplayUnavailable, err)
+		}
+		return err
+	}
+	return nil
 }
 
 // proofHeader holds the JOSE header members a proof check reads. Members a
@@ -190,23 +225,24 @@ func (c *Checker) check(ctx context.Context, r Request) (*Proof, error) {
 	if c.nonces != nil && !c.nonces.valid(cl.Nonce) {
 		return nil, ErrUseNonce
 	}
-	if err := c.replay.Use(ctx, replayKey(pk.jkt, cl.JTI), iat.Add(c.window+replayMargin)); err != nil {
-		if !errors.Is(err, ErrReplayed) && !errors.Is(err, ErrReplayUnavailable) {
-			// A store that fails without saying how cannot vouch for the
-			// proof: refuse it as unavailable.
-			err = fmt.Errorf("%w: %w", ErrReplayUnavailable, err)
+	key, until := replayKey(pk.jkt, cl.JTI), iat.Add(c.window+replayMargin)
+	if !c.deferReplay {
+		if err := c.use(ctx, key, until); err != nil {
+			return nil, err
 		}
-		return nil, err
 	}
 	return &Proof{
-		JKT:       pk.jkt,
-		Key:       pk.key.Public(),
-		Algorithm: h.algName,
-		ID:        cl.JTI,
-		Method:    cl.HTM,
-		URI:       cl.HTU,
-		IssuedAt:  iat,
-		Nonce:     cl.Nonce,
+		replayKey:   key,
+		replayUntil: until,
+		deferred:    c.deferReplay,
+		JKT:         pk.jkt,
+		Key:         pk.key.Public(),
+		Algorithm:   h.algName,
+		ID:          cl.JTI,
+		Method:      cl.HTM,
+		URI:         cl.HTU,
+		IssuedAt:    iat,
+		Nonce:       cl.Nonce,
 	}, nil
 }
 

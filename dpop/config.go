@@ -54,6 +54,16 @@ type Config struct {
 	// replayed to another replica is refused too.
 	Replay ReplayStore
 
+	// DeferReplay makes Check leave the replay store alone: the caller
+	// records an accepted proof with Checker.Use once it has checked what
+	// the proof is for (a resource server: that the access token is valid
+	// and bound to the proof's key, cnf.jkt). Then only proofs that come
+	// with a valid token bound to their key take room in the store, and a
+	// client that signs proofs with keys of its own cannot fill it and
+	// deny DPoP to everyone else. The middleware sets it. If false, Check
+	// records every proof that passed its other checks.
+	DeferReplay bool
+
 	// Now returns the current time. If nil, time.Now.
 	Now func() time.Time
 
@@ -80,15 +90,16 @@ type Config struct {
 // Checker checks DPoP proofs. It is immutable after New and safe for
 // concurrent use.
 type Checker struct {
-	algs     [32]bool // indexed by jose.Alg
-	algNames []string
-	window   time.Duration
-	replay   ReplayStore
-	now      func() time.Time
-	maxBytes int
-	nonces   *nonces
-	base     *origin // nil when ExternalBaseURL is empty
-	headers  *headerCache
+	algs        [32]bool // indexed by jose.Alg
+	algNames    []string
+	window      time.Duration
+	replay      ReplayStore
+	deferReplay bool // Config.DeferReplay
+	now         func() time.Time
+	maxBytes    int
+	nonces      *nonces
+	base        *origin // nil when ExternalBaseURL is empty
+	headers     *headerCache
 	// verify is jose.VerifySignature; a benchmark replaces it to measure
 	// the checker's cost apart from the signature's.
 	verify func(alg jose.Alg, key any, signingInput string, sig []byte) error
@@ -97,12 +108,13 @@ type Checker struct {
 // New validates cfg, applies its defaults and returns a Checker.
 func New(cfg Config) (*Checker, error) {
 	c := &Checker{
-		window:   cfg.IATWindow,
-		replay:   cfg.Replay,
-		now:      cfg.Now,
-		maxBytes: cfg.MaxProofBytes,
-		headers:  newHeaderCache(),
-		verify:   jose.VerifySignature,
+		window:      cfg.IATWindow,
+		replay:      cfg.Replay,
+		deferReplay: cfg.DeferReplay,
+		now:         cfg.Now,
+		maxBytes:    cfg.MaxProofBytes,
+		headers:     newHeaderCache(),
+		verify:      jose.VerifySignature,
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -122,6 +122,14 @@
 // copy fed by a change feed would let a replay sent to two replicas at once
 // through both (see redisstore.Replay).
 //
+// The store is shared by every client, so whoever may write to it could
+// fill it. With Config.DeferReplay, Check records nothing and the caller
+// records a proof with Checker.Use only after the access token has been
+// verified and found bound to the proof's key: a client that signs proofs
+// with keys of its own, without a token bound to them, never takes room in
+// the store. The middleware works that way; a caller with no token to
+// check (a token endpoint) leaves DeferReplay off.
+//
 // # Server nonces
 //
 // With Config.Nonces set, every proof must carry a server nonce (RFC 9449

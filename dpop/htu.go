@@ -63,7 +63,20 @@ func normalizeOrigin(scheme, hostport string) (origin, error) {
 	if port == strings.TrimLeft(def, "0") {
 		port = ""
 	}
-	host = strings.ToLower(host)
+	// RFC 3986 section 6.2.2.1 lower-cases ASCII letters only.
+	// strings.ToLower would fold others too (KELVIN SIGN to "k"), making
+	// two different hosts equal; a host that is not ASCII (an IDN not in
+	// its A-label form) is refused instead.
+	b := []byte(host)
+	for i, c := range b {
+		switch {
+		case c >= 0x80:
+			return origin{}, fmt.Errorf("host is not ASCII (write an IDN as its xn-- A-label)")
+		case 'A' <= c && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	host = string(b)
 	if port != "" {
 		host += ":" + port
 	}

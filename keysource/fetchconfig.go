@@ -107,7 +107,9 @@ type FetchConfig struct {
 	InsecureAllowHTTP bool
 
 	// Logger receives the source's logs: fetch failures and unusable keys
-	// (weak, malformed, unsupported) at Warn, key changes at Info, routine
+	// (weak, malformed, unsupported) at Warn, key changes at Info (the
+	// first 5 added and removed kids and their counts; Hooks.KeysChanged
+	// gets every key), routine
 	// refreshes, keys published for another purpose (use "enc", key_ops
 	// without "verify"), unknown kids and cooldown rejections at Debug. If nil, slog.Default(), so that a key outage is
 	// never silent; pass slog.New(slog.DiscardHandler) to silence it.

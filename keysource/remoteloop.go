@@ -186,7 +186,9 @@ func (r *Remote) report(rep cycleReport) {
 	}
 	if len(rep.added) > 0 || len(rep.removed) > 0 {
 		r.log.LogAttrs(ctx, slog.LevelInfo, "keys changed",
-			slog.Any("added", keyNames(rep.added)), slog.Any("removed", keyNames(rep.removed)), slog.Int("keys", ev.Keys))
+			slog.Any("added", loggedKids(rep.added)), slog.Int("added_count", len(rep.added)),
+			slog.Any("removed", loggedKids(rep.removed)), slog.Int("removed_count", len(rep.removed)),
+			slog.Int("keys", ev.Keys))
 		if h := r.cfg.hooks.KeysChanged; h != nil {
 			h(r.name, rep.added, rep.removed)
 		}
@@ -194,6 +196,25 @@ func (r *Remote) report(rep cycleReport) {
 	if h := r.cfg.hooks.RefreshEnd; h != nil {
 		h(ev)
 	}
+}
+
+// maxLoggedKids is how many kids a "keys changed" line names per direction;
+// the line also counts them all. A set of 1,000 keys would otherwise write
+// an 11 KB Info line.
+const maxLoggedKids = 5
+
+// maxLoggedKidLen is how many bytes of one kid a "keys changed" line shows.
+const maxLoggedKidLen = 64
+
+// loggedKids names at most maxLoggedKids of keys for the "keys changed"
+// line, each cut to maxLoggedKidLen bytes (kids come from the issuer's
+// document, whose size alone is capped).
+func loggedKids(keys []*Key) []string {
+	names := keyNames(keys[:min(len(keys), maxLoggedKids)])
+	for i, n := range names {
+		names[i] = truncate(n, maxLoggedKidLen)
+	}
+	return names
 }
 
 // keyNames names keys for a log: their kids, "(no kid)" for the others.

@@ -78,5 +78,14 @@
 // are not written back when Redis loses its data: a logout token replayed
 // after that could only revoke again what it revoked.
 //
+// # Redis settings
+//
+// Redis's maxmemory policy must be noeviction. The entries, the expiry set
+// and the feed carry an expiry and the meta hash does not, so a volatile-*
+// policy under memory pressure evicts entries and keeps the epoch and the
+// sequence: no replica notices the loss, and a replica started afterwards
+// lacks those revocations. The same holds for the DPoP replay keys (see
+// Replay).
+//
 // Close stops the store's goroutines; it does not close the client.
 package redisstore

@@ -77,17 +77,19 @@ type ReplayConfig struct {
 // (dpop.ErrReplayUnavailable) for twice Window plus a margin, the longest a
 // proof accepted before the loss can still pass its iat check, and then
 // resumes. A replica that starts during such a loss has never seen the old
-// epoch and cannot tell: it resumes at once. Redis's maxmemory policy must
-// not evict keys without expiry (noeviction or volatile-ttl).
+// epoch and cannot tell: it resumes at once.
 //
 // Each call writes a random value and reads the old one in the same
 // command (SET ... NX GET), so that a command the client library retried
 // after a lost reply finds its own value and is not taken for a replay.
 // Keys expire by themselves (PX): the proof's iat plus the window plus a
 // margin, a couple of minutes with the defaults. Their number is bounded by
-// the rate of accepted proofs times that lifetime; set a maxmemory policy
-// of noeviction (or volatile-ttl) so that Redis refuses writes rather than
-// drop live entries.
+// the rate of accepted proofs times that lifetime. Redis's maxmemory
+// policy must be noeviction, so that Redis refuses writes (and proofs are
+// refused, 503) rather than drop live entries: every volatile-* policy,
+// volatile-ttl included, evicts exactly these keys (they carry an expiry)
+// and keeps the epoch (it has none), so the loss goes unnoticed and an
+// evicted proof passes again; the allkeys-* policies may evict either.
 type Replay struct {
 	client  redis.UniversalClient
 	prefix  string

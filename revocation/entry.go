@@ -2,6 +2,7 @@ package revocation
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -95,13 +96,21 @@ func (e Entry) Validate() error {
 	return nil
 }
 
+// clampMilli keeps a Unix time in milliseconds within what Index can hold
+// in nanoseconds.
+func clampMilli(ms int64) int64 {
+	return min(max(ms, math.MinInt64/int64(time.Millisecond)), math.MaxInt64/int64(time.Millisecond))
+}
+
 // Normalize validates e and fills in the defaults a store applies at time
 // now: a cut-off's zero Before becomes now; a zero Expires becomes the later
 // of now and Before plus maxLifetime (a token issued at or before the
 // cut-off is dead by then). Before is cut to the millisecond below and
 // Expires raised to the millisecond above, so every store (and Redis, which
-// keeps milliseconds) holds the same entry. KindToken and KindSession have
-// no cut-off: their Before is cleared.
+// keeps milliseconds) holds the same entry; both are kept within the years
+// 1678 to 2262, which Index holds in int64 nanoseconds (an exp of
+// 9999-12-31 becomes the latest time it can hold, still in force).
+// KindToken and KindSession have no cut-off: their Before is cleared.
 func (e Entry) Normalize(now time.Time, maxLifetime time.Duration) (Entry, error) {
 	if err := e.Validate(); err != nil {
 		return Entry{}, err
@@ -119,9 +128,9 @@ func (e Entry) Normalize(now time.Time, maxLifetime time.Duration) (Entry, error
 		e.Expires = from.Add(maxLifetime)
 	}
 	if !e.Before.IsZero() {
-		e.Before = time.UnixMilli(e.Before.UnixMilli())
+		e.Before = time.UnixMilli(clampMilli(e.Before.UnixMilli()))
 	}
-	exp := time.UnixMilli(e.Expires.UnixMilli())
+	exp := time.UnixMilli(clampMilli(e.Expires.UnixMilli()))
 	if exp.Before(e.Expires) {
 		exp = exp.Add(time.Millisecond)
 	}

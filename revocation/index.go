@@ -3,6 +3,7 @@ package revocation
 import (
 	"fmt"
 	"hash/maphash"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -137,7 +138,7 @@ func (x *Index) find(tab *table, k Kind, value string, t *Token, now *int64) boo
 func (x *Index) live(n *node, t *Token, now *int64) bool {
 	if n.kind != KindToken && n.kind != KindSession {
 		// A cut-off: a token without iat counts as issued before it.
-		if !t.IssuedAt.IsZero() && t.IssuedAt.UnixNano() > n.before {
+		if !t.IssuedAt.IsZero() && nanos(t.IssuedAt) > n.before {
 			return false
 		}
 	}
@@ -147,10 +148,23 @@ func (x *Index) live(n *node, t *Token, now *int64) bool {
 	return *now < n.expires
 }
 
+// nanos is t in Unix nanoseconds, saturated at the ends of int64 (years
+// 1678 and 2262) instead of wrapping around as time.Time.UnixNano does: an
+// exp of 9999-12-31 ("never") stays in the future.
+func nanos(t time.Time) int64 {
+	switch s := t.Unix(); {
+	case s >= math.MaxInt64/int64(time.Second):
+		return math.MaxInt64
+	case s <= math.MinInt64/int64(time.Second):
+		return math.MinInt64
+	}
+	return t.UnixNano()
+}
+
 func nodeOf(e Entry) node {
-	n := node{issuer: e.Issuer, value: e.Value, expires: e.Expires.UnixNano(), kind: e.Kind}
+	n := node{issuer: e.Issuer, value: e.Value, expires: nanos(e.Expires), kind: e.Kind}
 	if !e.Before.IsZero() {
-		n.before = e.Before.UnixNano()
+		n.before = nanos(e.Before)
 	}
 	if e.Kind != KindIssuer {
 		n.hash = hashOf(e.Kind, e.Value)

@@ -250,7 +250,7 @@ func (r *results) writeTables(w io.Writer) {
 
 // sections are the benchmarks in the order their tables are printed; others
 // follow.
-var sections = []string{"Verify", "Middleware", "Parallel", "JWKSStorm"}
+var sections = []string{"Verify", "Middleware", "Parallel", "JWKSStorm", "Scaling"}
 
 func sectionRank(g string) int {
 	top, _, _ := strings.Cut(g, "/")
@@ -277,6 +277,10 @@ func (r *results) writeGroup(w io.Writer, g string, rows []string) {
 		if slices.Contains(rows, ref) {
 			refs = append(refs, ref)
 		}
+	}
+	// A scaling curve compares every row with its first, the baseline.
+	if len(refs) == 0 && strings.HasPrefix(g, "Scaling/") && len(rows) > 1 {
+		refs = append(refs, rows[0])
 	}
 	procs := slices.Contains(rows, "procs=1")
 
