@@ -2,6 +2,8 @@ package verify_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +139,24 @@ func TestCacheHitStillRefusesAfterMutation(t *testing.T) {
 	clock.Add(10 * time.Minute)
 	_, err = v.Verify(context.Background(), tok)
 	require.ErrorIs(t, err, verify.ErrExpired)
+}
+
+// TestDecodedClaimsOwnTheirMemory: claims point into their token's decoded
+// payload (claimsdec does not copy strings), so no later verification may
+// reuse that memory. Tokens of the same length, verified after, must leave
+// the first claims as they were.
+func TestDecodedClaimsOwnTheirMemory(t *testing.T) {
+	v := rsaVerifier(t, staticRSA(t, "rsa1"), func(c *verify.Config[claims.Keycloak]) { c.CacheSize = -1 })
+	first, err := v.Verify(context.Background(), signRS(t, "rsa1", with("sub", "subject-0000", "preferred_username", "user-0000")))
+	require.NoError(t, err)
+	want := *first
+	wantSub, wantName := strings.Clone(first.Subject), strings.Clone(first.PreferredUsername)
+	for i := range 50 {
+		_, err := v.Verify(context.Background(), signRS(t, "rsa1", with(
+			"sub", fmt.Sprintf("subject-%04d", i+1), "preferred_username", fmt.Sprintf("user-%04d", i+1))))
+		require.NoError(t, err)
+	}
+	require.Equal(t, wantSub, first.Subject)
+	require.Equal(t, wantName, first.PreferredUsername)
+	require.Equal(t, want, *first)
 }
