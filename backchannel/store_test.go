@@ -9,8 +9,9 @@ import (
 	"github.com/jwtguard/jwtguard/revocation"
 )
 
-// memStore is a small revocation.Store for these tests until the
-// revocation package's stores land: a map under a mutex, faithful to the
+// memStore is a small revocation.Store for the tests that inject
+// failures or read what was recorded (realstores_test.go runs the handler
+// on revocation.NewMemory and on redisstore): a map under a mutex, faithful to the
 // contract where the handler relies on it (Use refuses a replay until its
 // time, Release forgets, Revoke stores nothing when it fails), with
 // failures injected on Revoke and Use.

@@ -22,7 +22,9 @@ func (s stubVerifier) Verify(context.Context, string) (*claims.Keycloak, error) 
 // network: ServeHTTP on a fresh httptest.ResponseRecorder, through the
 // middleware, to a handler that reads the claims from the context and
 // answers 204. "handler" is that handler alone, the baseline; "jwtguard-stub"
-// is jwtguard's middleware over a verifier that does nothing.
+// is jwtguard's middleware over a verifier that does nothing;
+// "jwtguard-cached-revocation" checks every hit against a memory
+// revocation store holding revocationEntries entries.
 func BenchmarkMiddleware(b *testing.B) {
 	f := fixtureFor(b, "RS256")
 	req := httptest.NewRequest(http.MethodGet, "/api/reports", nil)
@@ -61,6 +63,9 @@ func BenchmarkMiddleware(b *testing.B) {
 		}},
 		{"jwtguard", func(b *testing.B) http.Handler { return jwtguard(b, jwtguardVerifier(b, f, false)) }},
 		{"jwtguard-cached", func(b *testing.B) http.Handler { return jwtguard(b, jwtguardVerifier(b, f, true)) }},
+		{"jwtguard-cached-revocation", func(b *testing.B) http.Handler {
+			return jwtguard(b, jwtguardVerifierWith(b, f, true, revocationStore(b)))
+		}},
 		{"auth0", func(b *testing.B) http.Handler {
 			m := jwtmiddleware.New(newAuth0Validator(b, f).ValidateToken)
 			return m.CheckJWT(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -277,9 +277,16 @@ func TestAttacks(t *testing.T) {
 		{"JSON serialization", dpop.Config{}, func(t *testing.T) dpop.Request {
 			return request(t, `{"payload":"e30","signatures":[]}`)
 		}, dpop.ErrMalformed, dpop.ReasonMalformed},
+		// The Host header is the client's: a request whose host no htu can
+		// name fails the htu check (401), not the server (500).
 		{"request without host", dpop.Config{}, func(t *testing.T) dpop.Request {
 			r := request(t, good(t))
 			r.URL = &url.URL{Path: "/resource"}
+			return r
+		}, dpop.ErrHTU, dpop.ReasonHTU},
+		{"request without URL", dpop.Config{}, func(t *testing.T) dpop.Request {
+			r := request(t, good(t))
+			r.URL = nil
 			return r
 		}, dpop.ErrRequest, dpop.ReasonRequest},
 	}

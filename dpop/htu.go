@@ -214,12 +214,14 @@ func (c *Checker) requestTarget(u *url.URL) (origin, string, error) {
 	} else {
 		var err error
 		if o, err = normalizeOrigin(u.Scheme, u.Host); err != nil {
-			return origin{}, "", fmt.Errorf("%w: %v", ErrRequest, err)
+			// The Host header is the client's: a request whose host no
+			// htu can name fails the htu check, not the server.
+			return origin{}, "", fmt.Errorf("%w: the request's scheme and host cannot be matched: %v", ErrHTU, err)
 		}
 	}
 	p, err := normalizePath(u.EscapedPath())
 	if err != nil {
-		return origin{}, "", fmt.Errorf("%w: request path: %v", ErrRequest, err)
+		return origin{}, "", fmt.Errorf("%w: the request's path cannot be matched: %v", ErrHTU, err)
 	}
 	return o, p, nil
 }

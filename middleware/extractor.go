@@ -81,16 +81,25 @@ func cutScheme(s, scheme string) (string, bool) {
 // b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=".
 // b64TokenChar marks the characters of RFC 6750's b64token before its
 // trailing "=" padding: ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/".
-var b64TokenChar = func() (t [256]bool) {
+var b64TokenChar = func() (t [256]byte) {
 	for _, c := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/" {
-		t[c] = true
+		t[c] = 1
 	}
 	return t
 }()
 
 func isB64Token(s string) bool {
 	i := 0
-	for ; i < len(s) && b64TokenChar[s[i]]; i++ {
+	// Eight characters per step without a branch each: a JWT in a header
+	// is a kilobyte or more, and this check runs on every request.
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8]
+		if b64TokenChar[w[0]]&b64TokenChar[w[1]]&b64TokenChar[w[2]]&b64TokenChar[w[3]]&
+			b64TokenChar[w[4]]&b64TokenChar[w[5]]&b64TokenChar[w[6]]&b64TokenChar[w[7]] == 0 {
+			break
+		}
+	}
+	for ; i < len(s) && b64TokenChar[s[i]] == 1; i++ {
 	}
 	if i == 0 {
 		return false

@@ -26,7 +26,12 @@ import (
 //     out;
 //   - the claims are the token's own payload as a claims.Map, once EPR has
 //     vouched for it; cfg.Issuers and cfg.Audiences, when set, check its
-//     iss and aud.
+//     iss and aud;
+//   - cfg.Options.Revocation, when set (a revocation.Store), is asked on
+//     every answer, cached or not: a token revoked there (an operator's
+//     revoke, a logout recorded by the service) is refused at once with
+//     verify.ErrRevoked, HTTP 401 "revoked", even while EPR's positive
+//     answer is still in the cache.
 //
 // An EPR profile has no key source to route by "iss", so it cannot be a
 // member of Multi. Close

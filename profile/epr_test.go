@@ -14,6 +14,7 @@ import (
 	"github.com/jwtguard/jwtguard/middleware"
 	"github.com/jwtguard/jwtguard/profile"
 	"github.com/jwtguard/jwtguard/remotecheck"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -123,4 +124,31 @@ func TestEPRIssuersAudiences(t *testing.T) {
 			requireRefused(t, err, tt.want, tt.reason)
 		})
 	}
+}
+
+// TestEPRRevocation: Options.Revocation reaches the profile's checker, and
+// a cached positive answer does not outlive a revocation.
+func TestEPRRevocation(t *testing.T) {
+	s := fakeepr.New(t, fakeepr.Options{})
+	store, err := revocation.NewMemory(revocation.MemoryConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, store.Close()) })
+	p, err := profile.EPR(remotecheck.EPRConfig{
+		BaseURL:      s.URL,
+		PartnerToken: s.PartnerToken(),
+		Options:      remotecheck.Options{Revocation: store},
+	})
+	require.NoError(t, err)
+	closeAtEnd(t, p)
+
+	token := s.Token(fakeepr.UserName)
+	c, err := p.Verifier.Verify(context.Background(), token)
+	require.NoError(t, err)
+	iss, _ := c.String("iss")
+	checks := s.Checks()
+	require.NoError(t, store.Revoke(context.Background(), revocation.SubjectEntry(iss, fakeepr.UserName, time.Now().Add(time.Second))))
+
+	_, err = p.Verifier.Verify(context.Background(), token)
+	require.ErrorIs(t, err, verify.ErrRevoked)
+	assert.Equal(t, checks, s.Checks(), "refused from the cache")
 }

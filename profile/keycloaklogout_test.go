@@ -1,13 +1,11 @@
 package profile_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -19,66 +17,14 @@ import (
 	"github.com/jwtguard/jwtguard/revocation"
 )
 
-// logoutStore is a minimal revocation.Store for these tests until the
-// revocation package's stores land: sessions and subjects revoked, jtis
-// used once.
-type logoutStore struct {
-	mu       sync.Mutex
-	sessions map[string]bool
-	subjects map[string]time.Time
-	used     map[string]bool
+// newLogoutStore is the in-memory revocation store, closed with the test.
+func newLogoutStore(t *testing.T) *revocation.Memory {
+	t.Helper()
+	m, err := revocation.NewMemory(revocation.MemoryConfig{})
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, m.Close()) })
+	return m
 }
-
-func newLogoutStore() *logoutStore {
-	return &logoutStore{sessions: map[string]bool{}, subjects: map[string]time.Time{}, used: map[string]bool{}}
-}
-
-func (s *logoutStore) Revoke(_ context.Context, e revocation.Entry) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch e.Kind {
-	case revocation.KindSession:
-		s.sessions[e.Issuer+"\x00"+e.Value] = true
-	case revocation.KindSubject:
-		s.subjects[e.Issuer+"\x00"+e.Value] = e.Before
-	default:
-		return revocation.ErrInvalidEntry
-	}
-	return nil
-}
-
-func (s *logoutStore) Check(t *revocation.Token) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.sessions[t.Issuer+"\x00"+t.SessionID] {
-		return revocation.ErrRevoked
-	}
-	if before, ok := s.subjects[t.Issuer+"\x00"+t.Subject]; ok && !t.IssuedAt.After(before) {
-		return revocation.ErrRevoked
-	}
-	return nil
-}
-
-func (s *logoutStore) Use(_ context.Context, issuer, id string, _ time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.used[issuer+"\x00"+id] {
-		return revocation.ErrReplayed
-	}
-	s.used[issuer+"\x00"+id] = true
-	return nil
-}
-
-func (s *logoutStore) Release(_ context.Context, issuer, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.used, issuer+"\x00"+id)
-	return nil
-}
-
-func (s *logoutStore) Entries(context.Context) ([]revocation.Entry, error) { return nil, nil }
-func (s *logoutStore) Status() revocation.Status                           { return revocation.Status{InSync: true} }
-func (s *logoutStore) Close() error                                        { return nil }
 
 // postLogout sends a logout token to h and returns the status and body.
 func postLogout(h http.Handler, token string) (int, string) {
@@ -91,7 +37,7 @@ func postLogout(h http.Handler, token string) (int, string) {
 
 func TestKeycloakBackchannelLogout(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	store := newLogoutStore()
+	store := newLogoutStore(t)
 	p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Revocation = store })
 	quietLog := slog.New(slog.DiscardHandler)
 
@@ -146,7 +92,7 @@ func TestKeycloakBackchannelLogout(t *testing.T) {
 func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
 	t.Run("algorithms", func(t *testing.T) {
 		realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-		store := newLogoutStore()
+		store := newLogoutStore(t)
 		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Algorithms = []string{"PS256"}; c.Revocation = store })
 		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
@@ -157,7 +103,7 @@ func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
 	t.Run("clock", func(t *testing.T) {
 		realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
 		late := func() time.Time { return time.Now().Add(time.Hour) }
-		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Now = late; c.Revocation = newLogoutStore() })
+		p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Now = late; c.Revocation = newLogoutStore(t) })
 		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Logger: slog.New(slog.DiscardHandler)})
 		require.NoError(t, err)
 		status, body := postLogout(h, realm.TypedLogoutToken(fakeidp.Claims{"exp": nil}))
@@ -168,7 +114,7 @@ func TestKeycloakBackchannelLogoutUsesTheProfile(t *testing.T) {
 
 func TestBackchannelLogoutConfigErrors(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	kcStore := newLogoutStore()
+	kcStore := newLogoutStore(t)
 	kc := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Revocation = kcStore })
 	unchecked := newKeycloak(t, realm, nil)
 	checkerOnly := newKeycloak(t, realm, func(c *profile.KeycloakConfig) {
@@ -180,15 +126,15 @@ func TestBackchannelLogoutConfigErrors(t *testing.T) {
 		call func() error
 	}{
 		{name: "no client id", call: func() error {
-			_, err := kc.BackchannelLogout(profile.BackchannelConfig{Store: newLogoutStore()})
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{Store: newLogoutStore(t)})
 			return err
 		}},
 		{name: "the profile's verifier checks no revocations", call: func() error {
-			_, err := unchecked.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore()})
+			_, err := unchecked.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(t)})
 			return err
 		}},
 		{name: "a store other than the profile's", call: func() error {
-			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore()})
+			_, err := kc.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: newLogoutStore(t)})
 			return err
 		}},
 		{name: "the profile's checker is no store and none is given", call: func() error {
@@ -200,7 +146,7 @@ func TestBackchannelLogoutConfigErrors(t *testing.T) {
 			return err
 		}},
 		{name: "not a Keycloak profile", call: func() error {
-			_, err := erply.BackchannelLogout(profile.BackchannelConfig{ClientID: "x", Store: newLogoutStore()})
+			_, err := erply.BackchannelLogout(profile.BackchannelConfig{ClientID: "x", Store: newLogoutStore(t)})
 			return err
 		}},
 	}

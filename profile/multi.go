@@ -58,6 +58,25 @@ func (pv principalVerifier[C]) Verify(ctx context.Context, token string) (*Princ
 	return newPrincipal(pv.issuer, c), nil
 }
 
+// VerifyBound hands the request's proof of possession (DPoP key, client
+// certificate) to the member's verifier, so that verify.Router, which gives
+// a binding only to a route that is a verify.BoundVerifier, can check a
+// member's sender-constrained tokens. A member whose verifier cannot check
+// a binding refuses every token that came with one (verify.ErrBinding), as
+// verify.Router does.
+func (pv principalVerifier[C]) VerifyBound(ctx context.Context, token string, b verify.Binding) (*Principal, error) {
+	bv, ok := pv.v.(verify.BoundVerifier[C])
+	if !ok {
+		return nil, &verify.Error{Reason: verify.ReasonBinding,
+			Err: fmt.Errorf("%w: the verifier of issuer %q cannot check a proof of possession", verify.ErrBinding, pv.issuer)}
+	}
+	c, err := bv.VerifyBound(ctx, token, b)
+	if err != nil {
+		return nil, err
+	}
+	return newPrincipal(pv.issuer, c), nil
+}
+
 // Multi returns one profile over the issuers of several profiles, e.g. two
 // Keycloak realms and Erply. Its verifier is a verify.Router: it reads a
 // token's "iss" WITHOUT trusting it, hands the token to the one member that

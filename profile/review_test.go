@@ -21,7 +21,7 @@ import (
 // until they expire.
 func TestReview_KeycloakLogoutEnforcedByProfileVerifier(t *testing.T) {
 	realm := fakeidp.NewRealm(t, fakeidp.RealmOptions{})
-	store := newLogoutStore()
+	store := newLogoutStore(t)
 	p := newKeycloak(t, realm, func(c *profile.KeycloakConfig) { c.Revocation = store })
 	h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: realm.ClientID, Store: store, Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)

@@ -64,7 +64,10 @@
 // entry puts it back,
 // and through the feed every other replica, including one started
 // afterwards, gets it. After a partition, the replica reloads when the link
-// heals and applies what was revoked meanwhile. The whole state is read
+// heals and applies what was revoked meanwhile. What no running replica
+// knows lives only in Redis: a Redis without persistence that restarts
+// empty while no replica runs loses those entries (run Redis with
+// appendonly yes where that matters). The whole state is read
 // (HSCAN, in batches) once per reconnect, not per change: at 100,000
 // entries that is a few megabytes and one to two seconds.
 //

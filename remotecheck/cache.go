@@ -4,6 +4,8 @@ import (
 	"hash/maphash"
 	"sync"
 	"time"
+
+	"github.com/jwtguard/jwtguard/revocation"
 )
 
 const cacheShards = 16
@@ -37,6 +39,8 @@ type answer[C any] struct {
 	// exp and nbf bound the positive answer (zero when unknown); they are
 	// checked against the clock on every use.
 	exp, nbf time.Time
+	// rev is what Options.Revocation matches on; nil when it is not set.
+	rev *revocation.Token
 }
 
 func newAnswerCache[C any](size int) *answerCache[C] {

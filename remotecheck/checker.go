@@ -116,6 +116,8 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 //	verify.ErrClaims          the answer's claims do not decode into C, or a validator refused them
 //	verify.ErrBinding         the answer's claims carry "cnf": a sender-constrained token, which a
 //	                          remote check (no proof of possession) never accepts as a bearer token
+//	verify.ErrRevoked         Options.Revocation holds an entry in force for the answer's claims
+//	verify.ErrRevocationUnavailable  Options.Revocation cannot say (503)
 //	ErrCheckUnavailable       the issuer could not be reached after every attempt, or no check slot
 //	                          freed within Options.QueueTimeout (matches keysource.ErrUnavailable)
 //	ErrBadResponse            the issuer's answer could not be read (matches ErrCheckUnavailable)
@@ -125,7 +127,9 @@ func New[C any](cfg Config[C]) (*Checker[C], error) {
 // unverified exp, which refuses an expired token without a call (it can
 // only refuse, never accept); then the remote check, merged with any check
 // of the same token already under way, waiting for a free slot when
-// Options.MaxConcurrentChecks are under way, retried on transport failures.
+// Options.MaxConcurrentChecks are under way, retried on transport failures;
+// on every positive answer, fresh or cached, the time checks, the
+// validators, then Options.Revocation.
 //
 // Every call returns a new *C, a shallow copy of the answer's claims:
 // setting its fields never reaches the cache, but the slices and maps
@@ -192,6 +196,11 @@ func (c *Checker[C]) use(ctx context.Context, a *answer[C]) (_ *C, err error) {
 			return nil, tokenError(fmt.Errorf("%w: %w", verify.ErrClaims, err))
 		}
 	}
+	if a.rev != nil {
+		if err := c.checkRevocation(a.rev); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -220,6 +229,16 @@ func (c *Checker[C]) decode(ctx context.Context, token string, res Result, token
 		}
 	}()
 	a = &answer[C]{token: token, claims: new(C), exp: tokenExp}
+	if c.s.revocation != nil {
+		rev, err := revocationToken(res.Claims)
+		if err != nil {
+			return &answer[C]{token: token, err: tokenError(err)}, true
+		}
+		if rev.ExpiresAt.IsZero() {
+			rev.ExpiresAt = tokenExp
+		}
+		a.rev = rev
+	}
 	if len(res.Claims) == 0 {
 		return a, true
 	}

@@ -54,7 +54,10 @@
 //   - failures to reach the issuer are never remembered.
 //
 // On every use, from the cache or not, exp and nbf are checked against the
-// clock and the validators run again. The claims handed out are shallow
+// clock, the validators run again, and Options.Revocation (a
+// revocation.Store the service shares, e.g. with jwtrevoke or a logout
+// receiver) is asked: a revocation recorded there refuses a cached token
+// at once (verify.ErrRevoked). The claims handed out are shallow
 // copies: the slices and maps inside are shared, read-only.
 //
 // # Failures

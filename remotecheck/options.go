@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -99,6 +100,18 @@ type Options struct {
 	// DefaultRetryPause (500 ms); a negative value means no pause.
 	RetryPause time.Duration
 
+	// Revocation, if set, is asked about every positive answer, fresh or
+	// from the cache, after the time checks and the validators, so that a
+	// cached answer does not outlive a revocation (a logout, an operator's
+	// revoke). It matches on the answer's claims (for EPR, the token's own
+	// payload): iss, jti, sub, sid or session_state, azp or client_id, iat;
+	// an answer without iss matches no entry. A revoked token is refused
+	// with verify.ErrRevoked (reason "revoked", 401 in the middleware); a
+	// checker that cannot know refuses it with
+	// verify.ErrRevocationUnavailable (reason "revocation_unavailable",
+	// 503). Neither refusal is cached. If nil, nothing is revoked.
+	Revocation revocation.Checker
+
 	// Now returns the current time, for exp, nbf and the cache. If nil,
 	// time.Now.
 	Now func() time.Time
@@ -155,6 +168,8 @@ type settings struct {
 	sleep     func(context.Context, time.Duration) error
 	logger    *slog.Logger
 	onCheck   func(CheckEvent)
+	// revocation is Options.Revocation; nil: not asked.
+	revocation revocation.Checker
 }
 
 func (o *Options) settings() (*settings, error) {
@@ -172,6 +187,8 @@ func (o *Options) settings() (*settings, error) {
 		sleep:     o.Sleep,
 		logger:    o.Logger,
 		onCheck:   o.OnCheck,
+
+		revocation: o.Revocation,
 	}
 	switch {
 	case s.maxBytes < 0:

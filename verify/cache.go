@@ -39,7 +39,7 @@ const maxFreq = 3
 // cacheEntry is what a Verifier remembers of a verified token. It is
 // immutable once stored.
 type cacheEntry[C any] struct {
-	claims *C // never handed out; Verify returns copies
+	claims cachedClaims[C]
 	key    *keysource.Key
 	alg    jose.Alg
 	// The time claims, re-checked on every hit (zero when absent).

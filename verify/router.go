@@ -144,8 +144,9 @@ func (r *Router[C]) deadline(p peeked) time.Time {
 
 // VerifyBound routes the token as Verify does and hands it, with its
 // proof of possession, to that issuer's verifier. A route that cannot
-// check a binding (it is not a BoundVerifier) accepts only tokens that came
-// without one; with a proof it fails with ErrBinding.
+// check a binding (it is not a BoundVerifier) gets the token through its
+// Verify when only a client certificate came with it (the route must refuse
+// bound tokens itself), and fails with ErrBinding when a DPoP proof came.
 func (r *Router[C]) VerifyBound(ctx context.Context, token string, b Binding) (*C, error) {
 	if b == (Binding{}) {
 		return r.Verify(ctx, token)
@@ -161,7 +162,14 @@ func (r *Router[C]) VerifyBound(ctx context.Context, token string, b Binding) (*
 	if bv, ok := v.(BoundVerifier[C]); ok {
 		return bv.VerifyBound(ctx, token, b)
 	}
-	return nil, wrap(fmt.Errorf("%w: the verifier of this issuer cannot check a proof of possession", ErrBinding))
+	if b.DPoPThumbprint == "" {
+		// Only a client certificate came with the token: a route that
+		// cannot check bindings decides alone, and must refuse a token
+		// bound to anything (as Verify and remotecheck do), since it never
+		// sees the certificate.
+		return v.Verify(ctx, token)
+	}
+	return nil, wrap(fmt.Errorf("%w: the verifier of this issuer cannot check a DPoP proof", ErrBinding))
 }
 
 // UnverifiedIssuer returns the "iss" claim of a compact JWS WITHOUT

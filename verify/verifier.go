@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jwtguard/jwtguard/internal/claimcopy"
 	"github.com/jwtguard/jwtguard/internal/jose"
 	"github.com/jwtguard/jwtguard/keysource"
 )
@@ -20,6 +19,9 @@ type Verifier[C any] struct {
 	carrier bool
 	// validates is true when *C has Validate(context.Context) error.
 	validates bool
+	// shares is true when cache hits return one shared, read-only *C (C
+	// is a struct type; see cachedClaims).
+	shares bool
 	// cache holds verified tokens; nil when off.
 	cache *tokenCache[cacheEntry[C]]
 	// headers remembers decoded headers that passed the policy and led to a
@@ -39,6 +41,7 @@ func New[C any](cfg Config[C]) (*Verifier[C], error) {
 	v := &Verifier[C]{s: s}
 	_, v.carrier = any(new(C)).(carrier)
 	_, v.validates = any(new(C)).(validator)
+	v.shares = sharesClaims[C]()
 	if s.cacheSize > 0 {
 		v.cache = newTokenCache[cacheEntry[C]](s.cacheSize)
 	}
@@ -105,16 +108,29 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // Verify is VerifyBound with no proof of possession: a token bound to a
 // key or a certificate ("cnf") fails with ErrBinding.
 //
-// Every call returns a new *C. With the cache on (see Config.CacheSize), a
-// token is stored the second time it is verified (the first is only noted,
-// so that tokens seen once cost no copy), and is then answered from
-// memory: the key that verified it
-// must still be in the key source and fit the token's algorithm, and exp,
-// nbf, iat, Validate, the Validators, the binding and the revocation check
-// are checked again. The *C is then a copy of the cached claims: setting
-// its fields (or, for claims.Map, its entries) never reaches the cache, but
-// the slices and maps inside are shared with it and with other calls for
-// the same token, so treat them as read-only (copy before modifying).
+// Without the cache, every call returns a new *C. With the cache on (see
+// Config.CacheSize), a token is stored the second time it is verified (the
+// first is only noted, so that tokens seen once cost no copy), and is then
+// answered from memory: the key that verified it must still be in the key
+// source and fit the token's algorithm, and exp, nbf, iat, Validate, the
+// Validators, the binding and the revocation check are checked again.
+//
+// Claims returned by Verify are read-only. For a struct claims type (such
+// as claims.Keycloak), every cache hit for a token returns the same *C, at
+// no cost, so a caller that wants to change its claims must copy them
+// first (c2 := *c; slices and maps inside need their own copy). Verify
+// checks that contract on every hit: it keeps a private copy of the cached
+// struct and compares the two before the hit reads or returns the shared
+// one, and again after Validate and the Validators (which must not modify
+// the claims either). When a field was set, the entry is dropped and the
+// token verified afresh, so the change never reaches a later caller; but a
+// caller that holds the same *C while another writes to it sees the write,
+// a data race that the race detector reports. The comparison covers every
+// field of the struct, including embedded ones, but not the elements of a
+// slice or the entries of a map inside it: never write into those. A
+// claims type that is not a struct (claims.Map) gets a copy of the cached
+// map on every hit, one level deep: setting its entries never reaches the
+// cache, and the values inside are shared (treat them as read-only).
 //
 // The cache recognizes a token by its exact string. That is an
 // optimization only: ECDSA signatures are malleable, so a second string
@@ -173,9 +189,8 @@ func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, 
 		// A token that fails the checks below is cached too: they depend on
 		// the request and on the revocations in force, and a hit runs them
 		// again.
-		master := claimcopy.Of(claims)
 		v.cache.put(token, cacheEntry[C]{
-			claims: master,
+			claims: newCachedClaims(claims, v.shares),
 			key:    key,
 			alg:    algOf(h),
 			exp:    reg.ExpiresAt.Time,
@@ -210,9 +225,24 @@ func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry
 		}
 		return nil, wrap(err), true
 	}
-	out := claimcopy.Of(e.claims)
-	if err := v.validate(ctx, out); err != nil {
-		return nil, wrap(err), true
+	// The shared claims are checked before the validators read them, and
+	// before they leave (the validators receive them too).
+	validators := v.validates || len(v.s.validators) > 0
+	if validators && !e.claims.intact() {
+		v.cache.remove(token)
+		return nil, nil, false
+	}
+	out := e.claims.claims()
+	var verr error
+	if validators {
+		verr = v.validate(ctx, out)
+	}
+	if !e.claims.intact() {
+		v.cache.remove(token)
+		return nil, nil, false
+	}
+	if verr != nil {
+		return nil, wrap(verr), true
 	}
 	if err := v.checkFacts(&e.facts, b); err != nil {
 		return nil, wrap(err), true

@@ -13,9 +13,11 @@ import (
 )
 
 // routes builds the API: /healthz (liveness), /readyz (readiness) and
-// /metrics (Prometheus) in the open, /api/* behind auth, with one log line
-// per request. Call it once o has every key source.
-func routes[C any](auth *middleware.Middleware[C], o *ops, log *slog.Logger) (http.Handler, error) {
+// /metrics (Prometheus) in the open, /api/* behind auth, and, when logout
+// is not nil, the back-channel logout receiver at backchannelPath (it
+// answers every method itself: 405 but for POST), with one log line per
+// request. Call it once o has every key source.
+func routes[C any](auth *middleware.Middleware[C], o *ops, log *slog.Logger, logout http.Handler) (http.Handler, error) {
 	metricsH, readyH, err := o.handlers()
 	if err != nil {
 		return nil, err
@@ -28,6 +30,9 @@ func routes[C any](auth *middleware.Middleware[C], o *ops, log *slog.Logger) (ht
 	r.Method(http.MethodGet, readyPath, readyH)
 	r.Method(http.MethodHead, readyPath, readyH)
 	r.Method(http.MethodGet, metricsPath, metricsH)
+	if logout != nil {
+		r.Handle(backchannelPath, logout)
+	}
 	r.Route("/api", func(r chi.Router) {
 		r.Use(auth.Handler)
 		r.Get("/me", me[C])

@@ -13,6 +13,7 @@ import (
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/metrics"
 	"github.com/jwtguard/jwtguard/middleware"
+	"github.com/jwtguard/jwtguard/revocation"
 	"github.com/jwtguard/jwtguard/verify"
 )
 
@@ -38,6 +39,7 @@ type authn struct {
 	header   string                      // how curl sends a token: "Authorization: Bearer" or "x-access-token:"
 	hints    routeHints                  // what /api/reports and /api/admin answer, for the banner
 	ready    func(context.Context) error // waits for the first keys; watched once the API listens
+	logout   string                      // the client of the logout tokens received; "" when none
 	dpop     middleware.DPoPConfig       // the middleware's DPoP settings (profiles)
 	close    func() error
 }
@@ -45,9 +47,9 @@ type authn struct {
 // newAuthn builds the protection the flags describe. issuerURL is the demo
 // issuer's URL in demo mode, the -oidc issuer otherwise ("" for -jwks, -pem
 // and -secret-file).
-func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, dp middleware.DPoPConfig, log *slog.Logger) (*authn, error) {
+func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, dp middleware.DPoPConfig, rev revocation.Store, log *slog.Logger) (*authn, error) {
 	if c.profile != "" {
-		return newProfileAuthn(c, o, dp, log)
+		return newProfileAuthn(c, o, dp, rev, log)
 	}
 	a := &authn{header: bearerHeader}
 	src, name, err := a.keySource(c, issuerURL, o, log)
@@ -82,6 +84,7 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, dp middl
 		TokenTypes: c.types.TokenTypes(),
 		Leeway:     leeway,
 		Observer:   o.m.Verifier(name),
+		Revocation: rev,
 	}
 	aud := "aud " + strings.Join(audiences, " or ")
 	if len(audiences) == 0 {
@@ -121,7 +124,12 @@ func newAuthn(ctx context.Context, c *config, issuerURL string, o *ops, dp middl
 		_ = a.close()
 		return nil, err
 	}
-	if a.api, err = routes(mw, o, log); err != nil {
+	logout, err := a.logoutReceiver(c, src, issuers, algs, rev, log)
+	if err != nil {
+		_ = a.close()
+		return nil, err
+	}
+	if a.api, err = routes(mw, o, log, logout); err != nil {
 		_ = a.close()
 		return nil, err
 	}

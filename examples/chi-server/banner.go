@@ -27,6 +27,12 @@ func printBanner(w io.Writer, a *app) error {
 	}
 	fmt.Fprintf(tw, "  keys\t%s\n", a.auth.keys)
 	fmt.Fprintf(tw, "  checks\t%s\n", a.auth.checks)
+	if a.rev != nil {
+		fmt.Fprintf(tw, "  revocations\t%s\n", a.rev.desc)
+	}
+	if a.auth.logout != "" {
+		fmt.Fprintf(tw, "  logout\tPOST %s%s receives back-channel logout tokens for client %q\n", a.apiURL, backchannelPath, a.auth.logout)
+	}
 	fmt.Fprintf(tw, "  DPoP\t%s\n", a.dpop.describe)
 	tw.Flush()
 	for _, warn := range a.auth.warnings {
@@ -38,12 +44,13 @@ func printBanner(w io.Writer, a *app) error {
 	bearer := func(v, path, want string) string {
 		return fmt.Sprintf("curl -i -H \"%s $%s\" %s%s\t# %s\n", a.auth.header, v, api, path, want)
 	}
+	sid := randomID()
 	if a.demo != nil {
-		tok, err := a.demo.mint(tokenRequest{sub: defaultSub, scopes: []string{"openid", "reports:read"}, roles: []string{"user"}, ttl: bannerTTL})
+		tok, err := a.demo.mint(tokenRequest{sub: defaultSub, sid: sid, scopes: []string{"openid", "reports:read"}, roles: []string{"user"}, ttl: bannerTTL})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(&b, "A token for %q with scope \"openid reports:read\" and realm role \"user\", valid for one hour:\n\n", defaultSub)
+		fmt.Fprintf(&b, "A token for %q with scope \"openid reports:read\" and realm role \"user\", valid for one hour, session (sid) %s:\n\n", defaultSub, sid)
 		fmt.Fprintf(&b, "TOKEN='%s'\n\n", tok)
 	} else {
 		b.WriteString("Put an access token from that issuer in TOKEN (TOKEN='eyJ...'), then:\n\n")
@@ -53,7 +60,7 @@ func printBanner(w io.Writer, a *app) error {
 	}
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "curl -i %s/healthz\t# 200, public: liveness\n", api)
-	fmt.Fprintf(tw, "curl -i %s%s\t# 200 when the keys are fetched and fresh, else 503 naming what is not ready\n", api, readyPath)
+	fmt.Fprintf(tw, "curl -i %s%s\t# 200 when the keys are fetched and fresh and the revocations in sync, else 503 naming what is not ready\n", api, readyPath)
 	fmt.Fprintf(tw, "curl -i %s/api/me\t# 401, no token\n", api)
 	fmt.Fprint(tw, bearer("TOKEN", "/api/me", "200, the verified claims"))
 	if a.demo != nil {
@@ -66,12 +73,17 @@ func printBanner(w io.Writer, a *app) error {
 	tw.Flush()
 	if a.demo != nil {
 		mint := fmt.Sprintf("curl -s -H 'Accept: text/plain' %s%s", a.issuerURL, tokenPath)
-		fmt.Fprintf(&b, "\nMore tokens: POST %s%s with form fields sub, scope (space-separated), roles (comma-separated), ttl (e.g. 10m):\n\n", a.issuerURL, tokenPath)
+		fmt.Fprintf(&b, "\nMore tokens: POST %s%s with form fields sub, sid, scope (space-separated), roles (comma-separated), ttl (e.g. 10m):\n\n", a.issuerURL, tokenPath)
 		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 		fmt.Fprintf(tw, "ADMIN=$(%s -d roles=admin,user)\n", mint)
 		fmt.Fprint(tw, bearer("ADMIN", "/api/admin", "200"))
 		fmt.Fprintf(tw, "OLD=$(%s -d ttl=-5m)\n", mint)
 		fmt.Fprint(tw, bearer("OLD", "/api/me", "401 invalid_token, error_description=\"expired\""))
+		tw.Flush()
+		fmt.Fprintf(&b, "\nLog TOKEN's session out: like Keycloak, the demo issuer signs a logout token and POSTs it to the API's %s:\n\n", backchannelPath)
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "curl -i -d sid=%s %s%s\t# 200, the API's answer (-d sub=%s: every token of the subject)\n", sid, a.issuerURL, logoutPath, defaultSub)
+		fmt.Fprint(tw, bearer("TOKEN", "/api/me", "401 invalid_token, error_description=\"revoked\""))
 		tw.Flush()
 		if a.cfg.dpopMode != middleware.DPoPOff {
 			fmt.Fprintf(&b, "\nDPoP-bound tokens: POST %s%s with a DPoP proof header gets a token bound to the proof's key (token_type DPoP).\n"+

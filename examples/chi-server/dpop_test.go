@@ -115,6 +115,10 @@ func TestDPoPReplicasShareRedis(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	require.NoError(t, b.auth.ready(ctx))
+	// -redis also shares revocations: each replica answers 503
+	// revocation_unavailable until its store has synced, as /readyz says.
+	waitReady(t, a)
+	waitReady(t, b)
 
 	client, err := dpopclient.New()
 	require.NoError(t, err)

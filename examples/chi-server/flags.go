@@ -29,7 +29,7 @@ type config struct {
 	skipAudience bool          // -insecure-skip-audience
 	profileFlags
 	dpopFlags
-	redisFlags
+	revocationFlags // -redis (revocations and DPoP replays), -logout-aud, -revocation-max-lag
 }
 
 // demo reports whether the API is protected by the embedded demo issuer
@@ -65,7 +65,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("chi-server", flag.ContinueOnError)
 	fs.SetOutput(out)
 	fs.Usage = func() {
-		fmt.Fprint(out, usageHead, profileUsage, "\nFlags:\n")
+		fmt.Fprint(out, usageHead, profileUsage, revocationUsage, "\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "API listen `address`")
@@ -84,7 +84,7 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 	fs.BoolVar(&c.skipAudience, "insecure-skip-audience", false, "INSECURE: accept tokens issued for any audience (instead of -aud)")
 	c.addProfileFlags(fs)
 	c.addDPoPFlags(fs)
-	c.addRedisFlags(fs)
+	c.addRevocationFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -96,6 +96,9 @@ func parseFlags(args []string, out io.Writer) (*config, error) {
 
 func (c *config) check() error {
 	if err := c.checkProfile(); err != nil {
+		return err
+	}
+	if err := c.checkRevocation(); err != nil {
 		return err
 	}
 	if err := c.checkDPoP(); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -33,6 +34,7 @@ const (
 	jwksPath      = "/jwks.json"
 	pemPath       = "/pubkey.pem"
 	tokenPath     = "/token"
+	logoutPath    = "/logout"
 )
 
 // issuer is a DEMO token issuer: it signs a token for anyone who asks, so
@@ -47,6 +49,12 @@ type issuer struct {
 	// proofs checks the DPoP proofs sent to the token endpoint (htm POST,
 	// htu the token endpoint's URL).
 	proofs *dpop.Checker
+
+	// Where POST /logout delivers logout tokens (the API's back-channel
+	// logout URL) and their aud; set by logoutTo before the issuer serves.
+	backchannel string
+	logoutAud   string
+	client      *http.Client
 }
 
 // newIssuer makes a demo issuer with a fresh RSA key, answering as url.
@@ -108,11 +116,13 @@ func (is *issuer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		is.pem(w, r)
 	case tokenPath:
 		is.token(w, r)
+	case logoutPath:
+		is.logout(w, r)
 	case "/":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintf(w, "jwtguard DEMO issuer (not for production): it signs a token for anyone on this machine.\n\n"+
-			"  discovery  %[1]s%[2]s\n  JWKS       %[1]s%[3]s\n  PEM        %[1]s%[4]s\n  tokens     POST %[1]s%[5]s  (form: sub, scope, roles, ttl; with a DPoP proof header: a DPoP-bound token)\n",
-			is.url, discoveryPath, jwksPath, pemPath, tokenPath)
+			"  discovery  %[1]s%[2]s\n  JWKS       %[1]s%[3]s\n  PEM        %[1]s%[4]s\n  tokens     POST %[1]s%[5]s  (form: sub, sid, scope, roles, ttl; with a DPoP proof header: a DPoP-bound token)\n  logout     POST %[1]s%[6]s  (form: sid or sub; sends a logout token to the API)\n",
+			is.url, discoveryPath, jwksPath, pemPath, tokenPath, logoutPath)
 	default:
 		http.NotFound(w, r)
 	}
@@ -189,7 +199,7 @@ func (is *issuer) mint(req tokenRequest) (string, error) {
 		"iat":                now.Unix(),
 		"exp":                now.Add(req.ttl).Unix(),
 		"jti":                randomID(),
-		"sid":                randomID(),
+		"sid":                cmp.Or(req.sid, randomID()),
 		"preferred_username": req.sub,
 		"realm_access":       map[string]any{"roles": req.roles},
 	}

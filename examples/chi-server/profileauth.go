@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/jwtguard/jwtguard/profile"
 	"github.com/jwtguard/jwtguard/readiness"
 	"github.com/jwtguard/jwtguard/remotecheck"
+	"github.com/jwtguard/jwtguard/revocation"
 )
 
 // routeHints say what /api/reports and /api/admin answer under a profile
@@ -28,14 +30,15 @@ func (h routeHints) adminOr(def string) string   { return cmp.Or(h.admin, def) }
 
 // newProfileAuthn builds the protection of -profile: the profile, the
 // middleware with the profile's extractors and statuses, and the routes.
-func newProfileAuthn(c *config, o *ops, dp middleware.DPoPConfig, log *slog.Logger) (*authn, error) {
+func newProfileAuthn(c *config, o *ops, dp middleware.DPoPConfig, rev revocation.Store, log *slog.Logger) (*authn, error) {
 	a := &authn{close: func() error { return nil }, header: bearerHeader, dpop: dp}
 	// The profile's name labels its key source and verifier in /metrics.
 	s := profile.Settings{
 		Fetch: keysource.FetchConfig{InsecureAllowHTTP: c.insecure, Logger: log, UserAgent: "jwtguard-chi-server",
 			Hooks: o.keySourceHooks(c.profile)},
-		Leeway:   flagLeeway(c.leeway),
-		Observer: o.m.Verifier(c.profile),
+		Leeway:     flagLeeway(c.leeway),
+		Observer:   o.m.Verifier(c.profile),
+		Revocation: rev,
 	}
 	var (
 		ready func(context.Context) error
@@ -49,7 +52,7 @@ func newProfileAuthn(c *config, o *ops, dp middleware.DPoPConfig, log *slog.Logg
 	case profileAnsira:
 		ready, err = a.ansira(c, s, o, log)
 	case profileEPR:
-		ready, err = a.epr(c, o, log)
+		ready, err = a.epr(c, o, rev, log)
 	default:
 		err = fmt.Errorf("unknown profile %q", c.profile)
 	}
@@ -69,11 +72,12 @@ func flagLeeway(d time.Duration) time.Duration {
 	return d
 }
 
-// mount puts p's middleware in front of the routes, and p's key sources in
-// /readyz and /metrics under name (a profile without key source, EPR, is
-// ready when the profile is). noRoles answers a role check 403 for tokens
-// that carry no roles, instead of 500 (misconfigured).
-func mount[C any](a *authn, p *profile.Profile[C], name string, o *ops, log *slog.Logger, noRoles bool) (func(context.Context) error, error) {
+// mount puts p's middleware in front of the routes (with logout, when not
+// nil, at backchannelPath), and p's key sources in /readyz and /metrics
+// under name (a profile without key source, EPR, is ready when the profile
+// is). noRoles answers a role check 403 for tokens that carry no roles,
+// instead of 500 (misconfigured).
+func mount[C any](a *authn, p *profile.Profile[C], name string, o *ops, log *slog.Logger, noRoles bool, logout http.Handler) (func(context.Context) error, error) {
 	cfg := p.MiddlewareConfig()
 	cfg.Realm = apiRealm
 	cfg.SkipCORSPreflight = true
@@ -97,7 +101,7 @@ func mount[C any](a *authn, p *profile.Profile[C], name string, o *ops, log *slo
 		if err != nil {
 			return err
 		}
-		a.api, err = routes(mw, o, log)
+		a.api, err = routes(mw, o, log, logout)
 		return err
 	}()
 	if err != nil {
@@ -148,7 +152,16 @@ func (a *authn) keycloak(c *config, s profile.Settings, o *ops, log *slog.Logger
 	}
 	a.checks = fmt.Sprintf("Keycloak profile: %s signature, iss %s, typ Bearer (refresh, ID and logout tokens refused), %s, %s, exp (leeway %s)",
 		algsText(c.algs), c.oidc, azp, audText(c), c.leeway)
-	return mount(a, p, profileKeycloak, o, log, false)
+	var logout http.Handler
+	if c.logoutAud != "" {
+		h, err := p.BackchannelLogout(profile.BackchannelConfig{ClientID: c.logoutAud, Logger: log})
+		if err != nil {
+			_ = p.Close()
+			return nil, err
+		}
+		logout, a.logout = h, c.logoutAud
+	}
+	return mount(a, p, profileKeycloak, o, log, false, logout)
 }
 
 func (a *authn) erply(c *config, s profile.Settings, o *ops, log *slog.Logger) (func(context.Context) error, error) {
@@ -181,7 +194,7 @@ func (a *authn) erply(c *config, s profile.Settings, o *ops, log *slog.Logger) (
 		reports: "200 with Erply permission reports:read, else 403 insufficient_scope",
 		admin:   "403 insufficient_scope: Erply tokens carry no realm roles",
 	}
-	return mount(a, p, profileErply, o, log, true)
+	return mount(a, p, profileErply, o, log, true, nil)
 }
 
 // addAudienceWarning warns in the banner about -insecure-skip-audience (the
@@ -218,10 +231,10 @@ func (a *authn) ansira(c *config, s profile.Settings, o *ops, log *slog.Logger) 
 		algsText(c.algs), c.issuers[0], audText(c), c.leeway, statuses)
 	a.addAudienceWarning(c)
 	a.hints = routeHints{admin: "403 insufficient_scope: Ansira tokens carry no realm roles"}
-	return mount(a, p, profileAnsira, o, log, true)
+	return mount(a, p, profileAnsira, o, log, true, nil)
 }
 
-func (a *authn) epr(c *config, o *ops, log *slog.Logger) (func(context.Context) error, error) {
+func (a *authn) epr(c *config, o *ops, rev revocation.Store, log *slog.Logger) (func(context.Context) error, error) {
 	if _, err := readPartnerToken(c.eprToken); err != nil {
 		return nil, err
 	}
@@ -231,7 +244,7 @@ func (a *authn) epr(c *config, o *ops, log *slog.Logger) (func(context.Context) 
 			return readPartnerToken(c.eprToken)
 		},
 		HTTP:    remotecheck.HTTPOptions{InsecureAllowHTTP: c.insecure, UserAgent: "jwtguard-chi-server"},
-		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log, OnCheck: o.m.RemoteCheck(profileEPR)},
+		Options: remotecheck.Options{Leeway: flagLeeway(c.leeway), Logger: log, OnCheck: o.m.RemoteCheck(profileEPR), Revocation: rev},
 	})
 	if err != nil {
 		return nil, err
@@ -240,7 +253,7 @@ func (a *authn) epr(c *config, o *ops, log *slog.Logger) (func(context.Context) 
 	a.checks = fmt.Sprintf("EPR profile: EPR vouches for the token (answers kept %s), its own exp first (leeway %s); EPR unreachable: 503",
 		remotecheck.DefaultCacheTTL, c.leeway)
 	a.header = remotecheck.EPRTokenHeader + ":"
-	return mount(a, p, profileEPR, o, log, false)
+	return mount(a, p, profileEPR, o, log, false, nil)
 }
 
 // readPartnerToken reads the partner's EPR token from file, every time, so

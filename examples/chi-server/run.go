@@ -66,6 +66,8 @@ type app struct {
 	servers   []*http.Server
 	failed    chan error // a server stopped on its own
 	unwatch   func()     // stops watchKeys and waits for it; nil when none runs
+	rev       *revocations
+	unsync    func() // stops watchRevocations and waits for it; nil when none runs
 }
 
 // start starts the demo issuer (in demo mode), builds the middleware, and
@@ -82,42 +84,65 @@ func start(ctx context.Context, c *config, log *slog.Logger) (*app, error) {
 			_ = a.shutdown(context.Background())
 		}
 	}()
+	o, err := newOps()
+	if err != nil {
+		return nil, err
+	}
+	rev, err := newRevocations(c, o, log)
+	if err != nil {
+		return nil, err
+	}
+	a.rev = rev
+	var apiLn net.Listener
+	defer func() {
+		if !started && apiLn != nil {
+			apiLn.Close()
+		}
+	}()
 	if c.demo() {
 		ln, err := net.Listen("tcp", c.demoAddr)
 		if err != nil {
 			return nil, fmt.Errorf("demo issuer: %w", err)
 		}
+		// The API listens before the issuer is made, so that the issuer
+		// knows where to deliver logout tokens; it serves once built.
+		if apiLn, err = net.Listen("tcp", c.addr); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("API: %w", err)
+		}
+		a.apiURL = "http://" + apiLn.Addr().String()
 		a.issuerURL = "http://" + ln.Addr().String()
 		if a.demo, err = newIssuer(a.issuerURL); err != nil {
 			ln.Close()
 			return nil, err
 		}
+		a.demo.logoutTo(a.apiURL+backchannelPath, c.logoutClient())
 		a.serve(ln, a.demo)
 	} else if c.oidc != "" {
 		a.issuerURL = c.oidc
-	}
-	o, err := newOps()
-	if err != nil {
-		return nil, err
 	}
 	dp, err := newDPoP(c, o, log)
 	if err != nil {
 		return nil, err
 	}
 	a.dpop = dp
-	auth, err := newAuthn(ctx, c, a.issuerURL, o, a.dpop.cfg, log)
+	auth, err := newAuthn(ctx, c, a.issuerURL, o, a.dpop.cfg, rev.store, log)
 	if err != nil {
 		return nil, err
 	}
 	a.auth = auth
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return nil, fmt.Errorf("API: %w", err)
+	if apiLn == nil {
+		if apiLn, err = net.Listen("tcp", c.addr); err != nil {
+			return nil, fmt.Errorf("API: %w", err)
+		}
+		a.apiURL = "http://" + apiLn.Addr().String()
 	}
-	a.apiURL = "http://" + ln.Addr().String()
-	a.serve(ln, a.auth.api)
+	a.serve(apiLn, a.auth.api)
 	if !c.demo() {
 		a.watchKeys(a.auth.ready, log)
+	}
+	if rev.shared != nil {
+		a.unsync = watchRevocations(rev.shared, log)
 	}
 	started = true
 	return a, nil
@@ -163,7 +188,8 @@ func (a *app) serve(ln net.Listener, h http.Handler) {
 	}()
 }
 
-// shutdown stops the API first, then the demo issuer, then the key source.
+// shutdown stops the API first, then the demo issuer, then the key source,
+// then the revocation store.
 func (a *app) shutdown(ctx context.Context) error {
 	var errs []error
 	if a.unwatch != nil {
@@ -176,5 +202,11 @@ func (a *app) shutdown(ctx context.Context) error {
 		errs = append(errs, a.auth.close())
 	}
 	errs = append(errs, a.dpop.close())
+	if a.unsync != nil {
+		a.unsync()
+	}
+	if a.rev != nil {
+		errs = append(errs, a.rev.close())
+	}
 	return errors.Join(errs...)
 }

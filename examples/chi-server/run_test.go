@@ -62,22 +62,31 @@ func TestRunAsANewUser(t *testing.T) {
 	require.Len(t, token, 2, text)
 
 	// Every curl line of the banner, with the status its comment promises.
-	curl := regexp.MustCompile(`(?m)^curl -i (?:-H "Authorization: Bearer \$(\w+)" )?(\S+)\s+# (\d{3})`)
+	// A "-d form" line is a POST (the demo issuer's logout), the others GETs.
+	curl := regexp.MustCompile(`(?m)^curl -i (?:-d (\S+) )?(?:-H "Authorization: Bearer \$(\w+)" )?(\S+)\s+# (\d{3})`)
 	lines := curl.FindAllStringSubmatch(text, -1)
-	require.Len(t, lines, 8, text)
+	require.Len(t, lines, 10, text)
 	vars := map[string]string{"TOKEN": token[1]}
 	vars["ADMIN"] = mintText(t, issuerURL[1], "roles=admin,user")
 	vars["OLD"] = mintText(t, issuerURL[1], "ttl=-5m")
 	for _, l := range lines {
-		req, err := http.NewRequest(http.MethodGet, l[2], nil)
+		req, err := http.NewRequest(http.MethodGet, l[3], nil)
 		require.NoError(t, err)
 		if l[1] != "" {
-			req.Header.Set("Authorization", "Bearer "+vars[l[1]])
+			req, err = http.NewRequest(http.MethodPost, l[3], strings.NewReader(l[1]))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if l[2] != "" {
+			req.Header.Set("Authorization", "Bearer "+vars[l[2]])
 		}
 		resp, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		resp.Body.Close()
-		assert.Equal(t, l[3], resp.Status[:3], l[0])
+		assert.Equal(t, l[4], resp.Status[:3], l[0])
+		if strings.Contains(l[0], "revoked") {
+			assert.Contains(t, resp.Header.Get("WWW-Authenticate"), `error_description="revoked"`, l[0])
+		}
 	}
 	assert.Contains(t, logs.String(), "path=/api/me status=401 reason=missing_token")
 

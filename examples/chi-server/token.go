@@ -20,13 +20,15 @@ const (
 // tokenRequest is a parsed POST /token form.
 type tokenRequest struct {
 	sub    string
+	sid    string // "": a new session
 	scopes []string
 	roles  []string
 	ttl    time.Duration
 	jkt    string // the DPoP key's thumbprint, for a bound token; "" otherwise
 }
 
-// parseTokenRequest reads the form fields: sub (default "demo-user"),
+// parseTokenRequest reads the form fields: sub (default "demo-user"), sid
+// (default a new random session id),
 // scope (space-separated), roles (comma-separated realm roles) and ttl (a
 // Go duration, default 5m; a negative ttl mints a token that has already
 // expired, to see the API refuse it).
@@ -39,8 +41,12 @@ func parseTokenRequest(w http.ResponseWriter, r *http.Request) (tokenRequest, er
 	if req.sub == "" {
 		req.sub = defaultSub
 	}
-	if len(req.sub) > 256 || strings.ContainsFunc(req.sub, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
-		return tokenRequest{}, errors.New("sub must be at most 256 printable characters")
+	if err := checkFormValue("sub", req.sub); err != nil {
+		return tokenRequest{}, err
+	}
+	req.sid = r.PostForm.Get("sid")
+	if err := checkFormValue("sid", req.sid); err != nil {
+		return tokenRequest{}, err
 	}
 	req.scopes = strings.Fields(r.PostForm.Get("scope"))
 	for _, s := range req.scopes {
@@ -73,7 +79,7 @@ func (is *issuer) token(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{
-			"error": "invalid_request", "error_description": "use POST with a form: sub, scope, roles, ttl",
+			"error": "invalid_request", "error_description": "use POST with a form: sub, sid, scope, roles, ttl",
 		})
 		return
 	}
@@ -113,4 +119,13 @@ func (is *issuer) token(w http.ResponseWriter, r *http.Request) {
 		"token_type":   accessType(req.jkt),
 		"expires_in":   max(int64(req.ttl/time.Second), 0),
 	})
+}
+
+// checkFormValue refuses a form value of the demo issuer that is too long
+// or holds control characters.
+func checkFormValue(name, v string) error {
+	if len(v) > 256 || strings.ContainsFunc(v, func(c rune) bool { return c < 0x20 || c == 0x7f }) {
+		return fmt.Errorf("%s must be at most 256 printable characters", name)
+	}
+	return nil
 }

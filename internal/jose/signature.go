@@ -11,6 +11,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"hash"
+	"sync"
 	"unsafe"
 )
 
@@ -46,8 +47,12 @@ func VerifySignature(alg Alg, key any, signingInput string, sig []byte) error {
 		return verifyHMAC(alg, key.(HMACSecret), in, sig)
 	}
 
-	var buf [sha512.Size]byte
-	digest := sum(alg.Hash(), in, &buf)
+	// The crypto packages keep neither the digest nor the DER signature,
+	// but the compiler cannot know it and would allocate both per call:
+	// they live in pooled scratch space instead.
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+	digest := sum(alg.Hash(), in, &sc.digest)
 	switch alg {
 	case RS256, RS384, RS512:
 		if rsa.VerifyPKCS1v15(key.(*rsa.PublicKey), alg.Hash(), digest, sig) != nil {
@@ -58,12 +63,20 @@ func VerifySignature(alg Alg, key any, signingInput string, sig []byte) error {
 			return ErrSignature
 		}
 	case ES256, ES384, ES512:
-		return verifyECDSA(key.(*ecdsa.PublicKey), digest, sig)
+		return verifyECDSA(key.(*ecdsa.PublicKey), digest, sig, &sc.der)
 	default:
 		return ErrKeyMismatch
 	}
 	return nil
 }
+
+// scratch is the memory VerifySignature lends the crypto packages.
+type scratch struct {
+	digest [sha512.Size]byte
+	der    [2*66 + 12]byte
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
 func sum(h crypto.Hash, in []byte, buf *[sha512.Size]byte) []byte {
 	switch h {
@@ -82,12 +95,11 @@ func sum(h crypto.Hash, in []byte, buf *[sha512.Size]byte) []byte {
 // verifyECDSA checks a JWS ECDSA signature: the fixed-width concatenation
 // R || S of RFC 7518 section 3.4, each exactly the curve's byte size. Any other
 // length, or a DER signature, is refused before any arithmetic.
-func verifyECDSA(pub *ecdsa.PublicKey, digest, sig []byte) error {
+func verifyECDSA(pub *ecdsa.PublicKey, digest, sig []byte, der *[2*66 + 12]byte) error {
 	size := (pub.Curve.Params().BitSize + 7) / 8
 	if len(sig) != 2*size {
 		return ErrSignature
 	}
-	var der [2*66 + 12]byte
 	if !ecdsa.VerifyASN1(pub, digest, asn1Signature(der[:0], sig[:size], sig[size:])) {
 		return ErrSignature
 	}
