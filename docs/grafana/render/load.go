@@ -23,6 +23,13 @@ import (
 //	40%..55%    a burst of tokens with unknown kids (refresh, then cooldown)
 //	70%..80%    a wave of expired tokens
 //
+// Beside that mix, it calls the API as DPoP clients (dpopLoad: fresh
+// proofs, and now and then a replayed proof, a bound token sent as Bearer,
+// a proof signed by the wrong key), and it starts and ends sessions
+// (sessions: back-channel logouts through the demo issuer, and with
+// -jwtrevoke revocations through Redis), whose tokens the mix keeps
+// sending before and after they end.
+//
 // With -epr-api it also sends fresh tokens to an example server in EPR
 // profile mode, which asks fake-epr about each.
 func load(ctx context.Context, args []string) error {
@@ -32,13 +39,19 @@ func load(ctx context.Context, args []string) error {
 	eprAPI := fs.String("epr-api", "", "an example server in -profile epr mode (optional)")
 	duration := fs.Duration("duration", 5*time.Minute, "how long to send")
 	rps := fs.Int("rps", 40, "requests per second to -api")
+	dpopRPS := fs.Int("dpop-rps", 5, "DPoP requests per second to -api (0: none)")
+	jwtrevoke := fs.String("jwtrevoke", "", "cmd/jwtrevoke's binary: revoke some sessions' tokens with it (needs -redis)")
+	redisURL := fs.String("redis", "", "the Redis the API shares revocations through (-redis of the API)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *duration <= 0 || *duration > time.Hour || *rps <= 0 || *rps > 1000 {
-		return fmt.Errorf("-duration must be in (0, 1h] and -rps in (0, 1000]")
+	if *duration <= 0 || *duration > time.Hour || *rps <= 0 || *rps > 1000 || *dpopRPS < 0 || *dpopRPS > 1000 {
+		return fmt.Errorf("-duration must be in (0, 1h], -rps in (0, 1000] and -dpop-rps in [0, 1000]")
 	}
-	for _, u := range []string{*api, *issuer, *eprAPI} {
+	if (*jwtrevoke == "") != (*redisURL == "") {
+		return fmt.Errorf("-jwtrevoke and -redis go together")
+	}
+	for _, u := range []string{*api, *issuer, *eprAPI, *redisURL} {
 		if err := loopbackOnly(u); err != nil {
 			return err
 		}
@@ -50,7 +63,7 @@ func load(ctx context.Context, args []string) error {
 	pool := make([]string, 20)
 	for i := range pool {
 		var err error
-		if pool[i], err = l.mint(url.Values{"sub": {fmt.Sprintf("user-%d", i)}, "scope": {"openid reports:read"}, "roles": {"user"}}); err != nil {
+		if pool[i], err = l.mint(url.Values{"sub": {fmt.Sprintf("user-%d", i)}, "scope": {"openid reports:read"}, "roles": {"user"}, "ttl": {"2h"}}); err != nil {
 			return err
 		}
 	}
@@ -58,6 +71,13 @@ func load(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var dp *dpopLoad
+	if *dpopRPS > 0 {
+		if dp, err = newDPoPLoad(ctx, l, 4); err != nil {
+			return err
+		}
+	}
+	sess := newSessions(l, *jwtrevoke, *redisURL)
 
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -66,6 +86,14 @@ func load(ctx context.Context, args []string) error {
 	defer tick.Stop()
 	eprTick := time.NewTicker(100 * time.Millisecond)
 	defer eprTick.Stop()
+	sessTick := time.NewTicker(2 * time.Second)
+	defer sessTick.Stop()
+	var dpopC <-chan time.Time
+	if dp != nil {
+		dpopTick := time.NewTicker(time.Second / time.Duration(*dpopRPS))
+		defer dpopTick.Stop()
+		dpopC = dpopTick.C
+	}
 	send := func(f func()) {
 		select {
 		case sem <- struct{}{}:
@@ -83,8 +111,12 @@ func load(ctx context.Context, args []string) error {
 		select {
 		case <-ctx.Done():
 			wg.Wait()
-			fmt.Printf("load: %d requests in %s\n", l.sent(), time.Since(start).Round(time.Second))
+			fmt.Printf("load: %d requests in %s; %s\n", l.sent(), time.Since(start).Round(time.Second), sess.summary())
 			return nil
+		case <-sessTick.C:
+			send(func() { sess.tick(ctx) })
+		case <-dpopC:
+			send(func() { dp.one(ctx) })
 		case <-eprTick.C:
 			if *eprAPI != "" {
 				send(func() { l.epr(*eprAPI) })
@@ -92,7 +124,8 @@ func load(ctx context.Context, args []string) error {
 		case <-tick.C:
 			share := float64(time.Since(start)) / float64(*duration)
 			tok := pool[rand.IntN(len(pool))]
-			send(func() { l.one(share, tok, expired) })
+			session := sess.pick()
+			send(func() { l.one(share, tok, expired, session) })
 		}
 	}
 }
@@ -125,14 +158,17 @@ func (l *loader) sent() int {
 	return l.n
 }
 
-// one sends one request of the mix.
-func (l *loader) one(share float64, pooled, expired string) {
+// one sends one request of the mix; session is a session's token, in use
+// or ended ("" if none yet).
+func (l *loader) one(share float64, pooled, expired, session string) {
 	n := rand.IntN(100)
 	switch {
 	case share > 0.40 && share < 0.55 && n < 30:
 		l.get("/api/me", withKID(pooled, fmt.Sprintf("rotated-%d", rand.IntN(1<<30))))
 	case share > 0.70 && share < 0.80 && n < 25:
 		l.get("/api/me", expired)
+	case n < 10 && session != "":
+		l.get("/api/me", session)
 	case n < 60:
 		l.get("/api/me", pooled)
 	case n < 68:
@@ -169,8 +205,13 @@ func (l *loader) do(req *http.Request) {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
 	}
+	l.count(1)
+}
+
+// count adds k to the requests sent.
+func (l *loader) count(k int) {
 	l.mu.Lock()
-	l.n++
+	l.n += k
 	l.mu.Unlock()
 }
 

@@ -6,10 +6,14 @@
 //	render fake-epr -addr ADDR
 //	    answers EPR's POST /auth/checkToken, slowly and sometimes not at all,
 //	    so that the example server's EPR profile has remote checks to meter.
-//	render load -api URL -issuer URL [-epr-api URL] -duration D
+//	render load -api URL -issuer URL [-epr-api URL] [-redis URL -jwtrevoke BIN] -duration D
 //	    sends a mix of tokens to the example server: valid ones (fresh and
 //	    repeated), expired, tampered, malformed, missing, a burst of unknown
-//	    kids, and tokens without the admin role.
+//	    kids, and tokens without the admin role; DPoP-bound tokens with
+//	    fresh proofs, replayed proofs, proofs of the wrong key, and bound
+//	    tokens sent as Bearer; and the tokens of sessions before and after
+//	    they end (back-channel logout through the demo issuer, or
+//	    cmd/jwtrevoke through Redis).
 //	render draw -prometheus URL -dashboard FILE -range D -step D -out FILE.svg
 //	    asks Prometheus for every panel's queries (PromQL as written in the
 //	    dashboard, $__rate_interval replaced by -rate-interval) over the last
