@@ -87,6 +87,20 @@ func AppendDecode(dst []byte, s string) ([]byte, error) {
 	// last two bytes the next step overwrites; so the step runs while
 	// eight bytes of out remain.
 	w := wideTables
+	for len(s) >= 16 && len(out)-j >= 14 {
+		_ = s[15]
+		x := w[0][s[0]] | w[1][s[1]] | w[2][s[2]] | w[3][s[3]] |
+			w[4][s[4]] | w[5][s[5]] | w[6][s[6]] | w[7][s[7]]
+		y := w[0][s[8]] | w[1][s[9]] | w[2][s[10]] | w[3][s[11]] |
+			w[4][s[12]] | w[5][s[13]] | w[6][s[14]] | w[7][s[15]]
+		if (x|y)&wideBad != 0 {
+			return dst[:start], ErrInvalid
+		}
+		binary.BigEndian.PutUint64(out[j:], x)
+		binary.BigEndian.PutUint64(out[j+6:], y)
+		s = s[16:]
+		j += 12
+	}
 	for len(s) >= 8 && len(out)-j >= 8 {
 		_ = s[7]
 		x := w[0][s[0]] | w[1][s[1]] | w[2][s[2]] | w[3][s[3]] |
