@@ -84,8 +84,9 @@ func AppendDecode(dst []byte, s string) ([]byte, error) {
 	out := dst[start : start+n]
 	j := 0
 	// Eight characters make six bytes, stored as one 8-byte write whose
-	// last two bytes the next step overwrites; so the step runs while
-	// eight bytes of out remain.
+	// last two bytes the next write overwrites; so a step runs only while
+	// its last write fits in out. The first loop takes two groups per step
+	// (one check for both), the second the group left over.
 	w := wideTables
 	for len(s) >= 16 && len(out)-j >= 14 {
 		_ = s[15]
