@@ -2,16 +2,16 @@ package verify
 
 import (
 	"bytes"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
-)
 
-var strictB64 = base64.RawURLEncoding.Strict()
+	// Imported under another name: the package tests declare b64url.
+	b64 "github.com/jwtguard/jwtguard/internal/b64url"
+)
 
 // compact is a token split into its three segments. The strings point into
 // the token; nothing is copied.
@@ -25,7 +25,8 @@ type compact struct {
 // checked by the strict base64url decoding every segment goes through
 // before any key is used (the unpadded alphabet only: padding, spaces and
 // the standard alphabet's "+" and "/" are refused); line breaks are checked
-// here because encoding/base64 would skip them. Every search here is a
+// here too, so that the token's shape never depends on a decoder that
+// skips them (as encoding/base64 does). Every search here is a
 // vectorized byte scan.
 func splitCompact(token string, maxBytes int) (compact, error) {
 	if len(token) > maxBytes {
@@ -73,21 +74,18 @@ func splitCompact(token string, maxBytes int) (compact, error) {
 	return c, nil
 }
 
-// decodeSegment appends the decoded segment to dst.
+// decodeSegment appends the decoded segment to dst, growing it at most
+// once. The decoding is exactly as strict as encoding/base64's
+// RawURLEncoding.Strict(): the unpadded URL alphabet only, no len%4 == 1,
+// and zero trailing bits, so every token has exactly one encoding; it also
+// refuses line breaks, which encoding/base64 would skip (splitCompact
+// refuses them first anyway). seg is read in place, never copied.
 func decodeSegment(dst []byte, seg string) ([]byte, error) {
-	n := strictB64.DecodedLen(len(seg))
-	if cap(dst)-len(dst) < n {
-		grown := make([]byte, len(dst), len(dst)+n)
-		copy(grown, dst)
-		dst = grown
-	}
-	m, err := strictB64.Decode(dst[len(dst):len(dst)+n], []byte(seg))
+	out, err := b64.AppendDecode(dst, seg)
 	if err != nil {
-		// Strict decoding also refuses non-zero trailing bits, so every
-		// token has exactly one encoding.
 		return nil, fmt.Errorf("%w: invalid base64url", ErrMalformed)
 	}
-	return dst[:len(dst)+m], nil
+	return out, nil
 }
 
 // maxDepth bounds the nesting of the header and the claims. Real tokens

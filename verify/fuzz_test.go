@@ -2,6 +2,7 @@ package verify
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -73,7 +74,7 @@ func FuzzDecodeHeader(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		h, got, err := decodeHeader(strictB64.EncodeToString(raw))
+		h, got, err := decodeHeader(base64.RawURLEncoding.EncodeToString(raw))
 		if err != nil {
 			for _, want := range []error{ErrMalformed, ErrCritical, ErrHeaderKey} {
 				if errors.Is(err, want) {
