@@ -59,7 +59,7 @@ type cnfClaim struct {
 func (v *Verifier[C]) decodeFacts(raw []byte, reg *claims.Registered) (facts, error) {
 	var f facts
 	needRev := v.s.revocation != nil
-	if !needRev && !bytes.Contains(raw, cnfName) && !bytes.Contains(raw, escapedName) {
+	if !needRev && !mayHoldCnf(raw) {
 		return f, nil
 	}
 	var fc factClaims
@@ -91,6 +91,34 @@ func (v *Verifier[C]) decodeFacts(raw []byte, reg *claims.Registered) (facts, er
 		}
 	}
 	return f, nil
+}
+
+// mayHoldCnf reports whether raw holds the name "cnf" with its quotes,
+// or an escape that could spell it (\u): whether the payload must be
+// decoded to find a binding. bytes.Contains is slow on the many quotes of
+// a JSON payload (about 250 ns for a 700-byte Keycloak one, a third of
+// its claims decoding), so this looks for the rarer 'f' of "cnf" with
+// bytes.IndexByte and checks the name around each.
+func mayHoldCnf(raw []byte) bool {
+	if bytes.IndexByte(raw, '\\') >= 0 && bytes.Contains(raw, escapedName) {
+		return true
+	}
+	for i := 0; i < len(raw); i++ {
+		j := bytes.IndexByte(raw[i:], 'f')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if isCnfAt(raw, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCnfAt reports whether raw[i] is the 'f' of the quoted name "cnf".
+func isCnfAt(raw []byte, i int) bool {
+	return i >= 3 && i+2 <= len(raw) && string(raw[i-3:i+2]) == string(cnfName)
 }
 
 // readString reads a string value; null and other kinds are refused, since
