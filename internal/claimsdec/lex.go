@@ -22,22 +22,35 @@ type dec struct {
 // Each further slab is twice the size of the one before.
 const firstSlab = 16
 
-// carve returns a copy of list backed by slab.
-func (d *dec) carve(list []string) []string {
-	n := len(list)
-	if n == 0 {
-		return []string{} // not nil: [] is an empty list (no allocation)
+// A list of strings is built in place at the end of the slab: begin
+// starts it, push appends to it, list returns it. Lists never nest, so
+// one is built at a time; an abandoned one (on an error) only wastes its
+// slots.
+
+// begin starts a list at the end of the slab and returns its start.
+func (d *dec) begin() int { return len(d.slab) }
+
+// push appends s to the list that starts at *start. When the slab is
+// full, the list so far moves to a new slab twice the size (*start with
+// it); the old one stays with the lists already handed out.
+func (d *dec) push(start *int, s string) {
+	if len(d.slab) == cap(d.slab) {
+		part := d.slab[*start:]
+		slab := make([]string, len(part), max(firstSlab, 2*cap(d.slab)))
+		copy(slab, part)
+		d.slab, *start = slab, 0
 	}
-	if cap(d.slab)-len(d.slab) < n {
-		size := max(firstSlab, 2*cap(d.slab))
-		if n > size/2 {
-			return append(make([]string, 0, n), list...)
-		}
-		d.slab = make([]string, 0, size)
+	d.slab = append(d.slab, s)
+}
+
+// list returns the list that starts at start, with its length as its
+// capacity (an append to it copies, never reaching a neighbour); empty,
+// not nil, when nothing was pushed.
+func (d *dec) list(start int) []string {
+	if start == len(d.slab) {
+		return []string{} // no allocation
 	}
-	start := len(d.slab)
-	d.slab = append(d.slab, list...)
-	return d.slab[start : start+n : start+n]
+	return d.slab[start:len(d.slab):len(d.slab)]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -75,54 +75,58 @@ func (d *dec) audience(dst *claims.Audience) error {
 		if err != nil {
 			return err
 		}
-		*dst = d.carve([]string{s})
+		start := d.begin()
+		d.push(&start, s)
+		*dst = d.list(start)
 		return nil
 	case '[':
-		var buf [16]string
-		list, err := d.stringsOnly(buf[:0])
-		if err != nil {
+		start := d.begin()
+		if err := d.stringsOnly(&start, false); err != nil {
 			return err
 		}
-		*dst = d.carve(list)
+		*dst = d.list(start)
 		return nil
 	}
 	return d.wrongType()
 }
 
-// stringsOnly appends the strings of the array that is next to out. An
+// stringsOnly pushes the strings of the array that is next to the list
+// that starts at *start, empty ones only if dropEmpty is false. An
 // element of another kind (null too) makes it return errType, but only
 // once the whole array has been read: a syntax error in it comes first.
-func (d *dec) stringsOnly(out []string) ([]string, error) {
+func (d *dec) stringsOnly(start *int, dropEmpty bool) error {
 	empty, err := d.open('[', ']')
 	if err != nil || empty {
-		return out, err
+		return err
 	}
 	wrong := false
 	for {
 		if d.peek() == '"' {
 			s, err := d.str()
 			if err != nil {
-				return out, err
+				return err
 			}
-			out = append(out, s)
+			if s != "" || !dropEmpty {
+				d.push(start, s)
+			}
 		} else {
 			if err := d.skip(); err != nil {
-				return out, err
+				return err
 			}
 			wrong = true
 		}
 		done, err := d.next(']')
 		if err != nil {
-			return out, err
+			return err
 		}
 		if done {
 			break
 		}
 	}
 	if wrong {
-		return out, errType
+		return errType
 	}
-	return out, nil
+	return nil
 }
 
 // stringInto reads a string (null: "") into dst.
@@ -160,8 +164,7 @@ func (d *dec) boolInto(dst *bool) error {
 // none is left; null is nil. As for audience, a syntax error anywhere in
 // the value comes before a wrong type.
 func (d *dec) scopes(dst *claims.Scopes) error {
-	var buf [16]string
-	list := buf[:0]
+	start := d.begin()
 	switch d.peek() {
 	case 'n':
 		*dst = nil
@@ -177,28 +180,22 @@ func (d *dec) scopes(dst *claims.Scopes) error {
 				i++
 			}
 			if i > 0 {
-				list = append(list, s[:i])
+				d.push(&start, s[:i])
 			}
 			s = s[min(i+1, len(s)):]
 		}
 	case '[':
-		all, err := d.stringsOnly(buf[:0])
-		if err != nil {
+		if err := d.stringsOnly(&start, true); err != nil {
 			return err
-		}
-		for _, e := range all {
-			if e != "" {
-				list = append(list, e)
-			}
 		}
 	default:
 		return d.wrongType()
 	}
-	if len(list) == 0 {
+	if start == len(d.slab) {
 		*dst = nil
 		return nil
 	}
-	*dst = d.carve(list)
+	*dst = d.list(start)
 	return nil
 }
 
@@ -209,29 +206,30 @@ func (d *dec) strings(dst *[]string) error {
 		*dst = nil
 		return d.literal("null")
 	case '[':
-		var buf [16]string
-		out, err := d.collect(buf[:0])
-		*dst = d.carve(out)
+		start := d.begin()
+		err := d.collect(&start)
+		*dst = d.list(start)
 		return err
 	}
 	return d.wrongKind()
 }
 
-// collect appends the strings of the array that is next to out, null
-// elements as ""; an element of another kind is refused once read.
-func (d *dec) collect(out []string) ([]string, error) {
+// collect pushes the strings of the array that is next to the list that
+// starts at *start, null elements as ""; an element of another kind is
+// refused once read.
+func (d *dec) collect(start *int) error {
 	empty, err := d.open('[', ']')
 	if err != nil || empty {
-		return out, err
+		return err
 	}
 	for {
 		var s string
 		if err := d.stringInto(&s); err != nil {
-			return out, err
+			return err
 		}
-		out = append(out, s)
+		d.push(start, s)
 		if done, err := d.next(']'); err != nil || done {
-			return out, err
+			return err
 		}
 	}
 }
