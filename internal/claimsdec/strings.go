@@ -41,27 +41,43 @@ func stop(b []byte, i int, hi uint64) int {
 	return i
 }
 
+// plainASCII returns, for the eight bytes of x (the first in the low
+// bits), a word whose lowest set bit is the high bit of the first byte
+// that is not plain printable ASCII: a quote, a backslash, a control
+// character or a byte of 0x80 or more; 0 when all eight are plain. Plain
+// bytes neither borrow nor set a high bit in any of the four terms, so
+// the lowest set bit is exact; bits above it mean nothing.
+func plainASCII(x uint64) uint64 {
+	q := (x ^ (ones * '"')) - ones
+	bs := (x ^ (ones * '\\')) - ones
+	ctl := x - ones*0x20
+	return (q | bs | ctl | x) & highs
+}
+
 // str reads a string; d.b[d.i] is its opening quote.
 func (d *dec) str() (string, error) {
 	b := d.b
 	start := d.i + 1
 	i := start
+	// The common case: printable ASCII up to the closing quote.
+	for i+8 <= len(b) {
+		if m := plainASCII(binary.LittleEndian.Uint64(b[i : i+8])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' {
+				d.i = i + 1
+				return unsafe.String(&b[start], i-start), nil
+			}
+			break
+		}
+		i += 8
+	}
 	hi := uint64(highs) // 0 once a byte of 0x80 or more was met
 	for {
-		// stop(b, i, hi), its common case written out.
-		for i+8 <= len(b) {
-			if m := special(binary.LittleEndian.Uint64(b[i:]), hi); m != 0 {
-				i += bits.TrailingZeros64(m) >> 3
-				goto found
-			}
-			i += 8
-		}
 		i = stop(b, i, hi)
 		if i >= len(b) {
 			d.i = i
 			return "", errSyntax
 		}
-	found:
 		switch c := b[i]; {
 		case c == '"':
 			s := b[start:i]
