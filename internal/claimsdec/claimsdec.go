@@ -205,7 +205,7 @@ func Registered(b []byte, r *claims.Registered) error {
 		return err
 	}
 	var seen uint32
-	var others names
+	var others manyNames
 	for {
 		name, err := d.name()
 		if err != nil {

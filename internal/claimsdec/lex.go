@@ -1,6 +1,7 @@
 package claimsdec
 
 import (
+	"hash/maphash"
 	"strconv"
 	"unsafe"
 )
@@ -200,6 +201,53 @@ func (s *names) add(name string) bool {
 		s.m[x] = struct{}{}
 	}
 	s.m[name] = struct{}{}
+	return true
+}
+
+// manyNames detects duplicate member names within one object that may
+// have many, such as a token's top level, without allocating up to
+// manyNamesMax names: an open-addressing set on the caller's stack.
+type manyNames struct {
+	slot [manyNamesSlots]string
+	used [manyNamesSlots]bool
+	n    int
+	m    map[string]struct{}
+}
+
+const (
+	manyNamesSlots = 64
+	manyNamesMax   = manyNamesSlots * 3 / 4
+)
+
+var namesSeed = maphash.MakeSeed()
+
+// add reports false when name was added before.
+func (s *manyNames) add(name string) bool {
+	if s.m != nil {
+		if _, dup := s.m[name]; dup {
+			return false
+		}
+		s.m[name] = struct{}{}
+		return true
+	}
+	h := maphash.String(namesSeed, name)
+	for i := h % manyNamesSlots; ; i = (i + 1) % manyNamesSlots {
+		if !s.used[i] {
+			s.used[i], s.slot[i] = true, name
+			break
+		}
+		if s.slot[i] == name {
+			return false
+		}
+	}
+	if s.n++; s.n == manyNamesMax {
+		s.m = make(map[string]struct{}, 2*manyNamesMax)
+		for i, x := range s.slot {
+			if s.used[i] {
+				s.m[x] = struct{}{}
+			}
+		}
+	}
 	return true
 }
 
