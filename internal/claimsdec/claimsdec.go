@@ -199,7 +199,7 @@ func (d *dec) keycloak(i int, k *claims.Keycloak) error {
 
 // Registered decodes b into r, a zero claims.Registered.
 func Registered(b []byte, r *claims.Registered) error {
-	d := dec{b: b}
+	d := dec{b: b, first: firstSlabRegistered}
 	more, err := d.top()
 	if !more || err != nil {
 		return err

@@ -1,6 +1,7 @@
 package claimsdec
 
 import (
+	"cmp"
 	"hash/maphash"
 	"strconv"
 	"unsafe"
@@ -16,12 +17,18 @@ type dec struct {
 	// out has its length as capacity: an append to it copies, never
 	// reaching a neighbour.
 	slab []string
+	// first is the size of the first slab, firstSlab when 0.
+	first int
 }
 
 // firstSlab is the number of strings the first slab holds: the aud,
 // scope and role lists of a typical Keycloak token need about a dozen.
 // Each further slab is twice the size of the one before.
 const firstSlab = 16
+
+// firstSlabRegistered is the first slab's size for claims.Registered,
+// whose only list is aud: most often one or a few entries.
+const firstSlabRegistered = 4
 
 // A list of strings is built in place at the end of the slab: begin
 // starts it, push appends to it, list returns it. Lists never nest, so
@@ -37,7 +44,11 @@ func (d *dec) begin() int { return len(d.slab) }
 func (d *dec) push(start *int, s string) {
 	if len(d.slab) == cap(d.slab) {
 		part := d.slab[*start:]
-		slab := make([]string, len(part), max(firstSlab, 2*cap(d.slab)))
+		size := 2 * cap(d.slab)
+		if size == 0 {
+			size = cmp.Or(d.first, firstSlab)
+		}
+		slab := make([]string, len(part), size)
 		copy(slab, part)
 		d.slab, *start = slab, 0
 	}
