@@ -1,10 +1,11 @@
 // Package claimsdec decodes the claims types a verifier meets most
-// (claims.Keycloak, claims.Registered) without reflection, exactly as
-// strictly as github.com/go-json-experiment/json decodes them: the same
-// inputs are accepted, with the same values, and the same are refused, a
-// syntax error (broken JSON, a duplicate member name at any depth, invalid
-// UTF-8) as ErrSyntax and a value of the wrong type as ErrType. Its fuzz
-// target holds it to that against go-json-experiment.
+// (claims.Keycloak, claims.Registered) and the facts it reads after them
+// (Facts) without reflection, exactly as strictly as
+// github.com/go-json-experiment/json decodes them: the same inputs are
+// accepted, with the same values, and the same are refused, a syntax
+// error (broken JSON, a duplicate member name at any depth, invalid UTF-8)
+// as ErrSyntax and a value of the wrong type as ErrType. Its fuzz targets
+// hold it to that against go-json-experiment.
 //
 // Decoded strings may point into the input, which the caller must
 // therefore never change or reuse. The decoder recurses once per nesting
