@@ -31,3 +31,52 @@ func BenchmarkKeycloak(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkRegistered decodes the same body into claims.Registered, as
+// the verifier does for claims types claimsdec does not know: every
+// other member is checked and skipped.
+func BenchmarkRegistered(b *testing.B) {
+	in := []byte(keycloakPayload)
+	b.Run("claimsdec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r claims.Registered
+			if err := Registered(in, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("go-json-experiment", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var r claims.Registered
+			if err := json.Unmarshal(in, &r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkFacts reads the revocation facts and cnf of the same body, as
+// the verifier does with a revocation checker.
+func BenchmarkFacts(b *testing.B) {
+	in := []byte(keycloakPayload)
+	b.Run("claimsdec", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var f Facts
+			if err := DecodeFacts(in, &f, true); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("go-json-experiment", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var f factsRef
+			if err := json.Unmarshal(in, &f); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -1,10 +1,11 @@
 // Package claimsdec decodes the claims types a verifier meets most
-// (claims.Keycloak, claims.Registered) without reflection, exactly as
-// strictly as github.com/go-json-experiment/json decodes them: the same
-// inputs are accepted, with the same values, and the same are refused, a
-// syntax error (broken JSON, a duplicate member name at any depth, invalid
-// UTF-8) as ErrSyntax and a value of the wrong type as ErrType. Its fuzz
-// target holds it to that against go-json-experiment.
+// (claims.Keycloak, claims.Registered) and the facts it reads after them
+// (Facts) without reflection, exactly as strictly as
+// github.com/go-json-experiment/json decodes them: the same inputs are
+// accepted, with the same values, and the same are refused, a syntax
+// error (broken JSON, a duplicate member name at any depth, invalid UTF-8)
+// as ErrSyntax and a value of the wrong type as ErrType. Its fuzz targets
+// hold it to that against go-json-experiment.
 //
 // Decoded strings may point into the input, which the caller must
 // therefore never change or reuse. The decoder recurses once per nesting
@@ -113,105 +114,155 @@ func fieldIndex(name string, limit int) int {
 // Keycloak decodes b into k, a zero claims.Keycloak.
 func Keycloak(b []byte, k *claims.Keycloak) error {
 	d := dec{b: b}
-	return d.top(func() error {
-		var seen uint32
-		return d.object(false, func(name string) error {
-			i := fieldIndex(name, len(keycloakFields))
-			if i < 0 {
-				if _, dup := k.Extra[name]; dup {
-					return errSyntax
-				}
-				v, err := d.anyValue()
-				if k.Extra == nil {
-					k.Extra = make(map[string]any, 1)
-				}
-				k.Extra[name] = v
-				return err
-			}
-			if seen&(1<<i) != 0 {
-				return errSyntax
-			}
+	more, err := d.top()
+	if !more || err != nil {
+		return err
+	}
+	var seen uint32
+	for {
+		name, err := d.name()
+		if err != nil {
+			return err
+		}
+		i := fieldIndex(name, len(keycloakFields))
+		if i < 0 {
+			err = d.extra(k, name)
+		} else if seen&(1<<i) != 0 {
+			return errSyntax
+		} else {
 			seen |= 1 << i
-			if i < registeredFields {
-				return d.registered(i, &k.Registered)
-			}
-			switch name {
-			case "typ":
-				return d.stringInto(&k.Type)
-			case "azp":
-				return d.stringInto(&k.AuthorizedParty)
-			case "sid":
-				return d.stringInto(&k.SessionID)
-			case "session_state":
-				return d.stringInto(&k.SessionState)
-			case "auth_time":
-				return d.method(k.AuthTime.UnmarshalJSON)
-			case "acr":
-				return d.stringInto(&k.ACR)
-			case "scope":
-				return d.scopes(&k.Scope)
-			case "realm_access":
-				return d.roles(&k.RealmAccess)
-			case "resource_access":
-				return d.rolesMap(&k.ResourceAccess)
-			case "allowed-origins":
-				return d.strings(&k.AllowedOrigins)
-			case "preferred_username":
-				return d.stringInto(&k.PreferredUsername)
-			case "email":
-				return d.stringInto(&k.Email)
-			case "email_verified":
-				return d.boolInto(&k.EmailVerified)
-			case "name":
-				return d.stringInto(&k.Name)
-			case "given_name":
-				return d.stringInto(&k.GivenName)
-			default: // "family_name"
-				return d.stringInto(&k.FamilyName)
-			}
-		})
-	})
+			err = d.keycloak(i, k)
+		}
+		if err != nil {
+			return err
+		}
+		done, err := d.next('}')
+		if err != nil {
+			return err
+		}
+		if done {
+			return d.end()
+		}
+	}
+}
+
+// extra reads the value of an unknown claim into k.Extra.
+func (d *dec) extra(k *claims.Keycloak, name string) error {
+	if _, dup := k.Extra[name]; dup {
+		return errSyntax
+	}
+	v, err := d.anyValue()
+	if k.Extra == nil {
+		k.Extra = make(map[string]any, 1)
+	}
+	k.Extra[name] = v
+	return err
+}
+
+// keycloak decodes the claim keycloakFields[i] into k.
+func (d *dec) keycloak(i int, k *claims.Keycloak) error {
+	switch i {
+	case 7:
+		return d.stringInto(&k.Type)
+	case 8:
+		return d.stringInto(&k.AuthorizedParty)
+	case 9:
+		return d.stringInto(&k.SessionID)
+	case 10:
+		return d.stringInto(&k.SessionState)
+	case 11:
+		return d.date(&k.AuthTime)
+	case 12:
+		return d.stringInto(&k.ACR)
+	case 13:
+		return d.scopes(&k.Scope)
+	case 14:
+		return d.roles(&k.RealmAccess)
+	case 15:
+		return d.rolesMap(&k.ResourceAccess)
+	case 16:
+		return d.strings(&k.AllowedOrigins)
+	case 17:
+		return d.stringInto(&k.PreferredUsername)
+	case 18:
+		return d.stringInto(&k.Email)
+	case 19:
+		return d.boolInto(&k.EmailVerified)
+	case 20:
+		return d.stringInto(&k.Name)
+	case 21:
+		return d.stringInto(&k.GivenName)
+	case 22:
+		return d.stringInto(&k.FamilyName)
+	}
+	return d.registered(i, &k.Registered)
 }
 
 // Registered decodes b into r, a zero claims.Registered.
 func Registered(b []byte, r *claims.Registered) error {
-	d := dec{b: b}
-	return d.top(func() error {
-		var seen uint32
-		var others names
-		return d.object(false, func(name string) error {
-			i := fieldIndex(name, registeredFields)
-			if i < 0 {
-				if !others.add(name) {
-					return errSyntax
-				}
-				return d.skip()
-			}
-			if seen&(1<<i) != 0 {
-				return errSyntax
-			}
-			seen |= 1 << i
-			return d.registered(i, r)
-		})
-	})
-}
-
-// top decodes the one JSON text of d: null leaves the zero value, an
-// object goes to obj, anything else is a wrong type; nothing but spaces may
-// follow.
-func (d *dec) top(obj func() error) error {
-	var err error
-	switch d.peek() {
-	case 'n':
-		err = d.literal("null")
-	case '{':
-		err = obj()
-	default:
-		return d.wrongKind()
-	}
-	if err != nil {
+	d := dec{b: b, first: firstSlabRegistered}
+	more, err := d.top()
+	if !more || err != nil {
 		return err
 	}
+	var seen uint32
+	var others manyNames
+	for {
+		name, err := d.name()
+		if err != nil {
+			return err
+		}
+		i := fieldIndex(name, registeredFields)
+		if i < 0 {
+			if !others.add(name) {
+				return errSyntax
+			}
+			err = d.skip()
+		} else if seen&(1<<i) != 0 {
+			return errSyntax
+		} else {
+			seen |= 1 << i
+			err = d.registered(i, r)
+		}
+		if err != nil {
+			return err
+		}
+		done, err := d.next('}')
+		if err != nil {
+			return err
+		}
+		if done {
+			return d.end()
+		}
+	}
+}
+
+// top starts the one JSON text of d: null leaves the zero value (more is
+// false, the text read), an object is opened and more tells whether it
+// has members (when it has none, the text is read); anything else is a
+// wrong type. After the last member, end must be called.
+func (d *dec) top() (more bool, err error) {
+	switch d.peek() {
+	case 'n':
+		if err := d.literal("null"); err != nil {
+			return false, err
+		}
+	case '{':
+		empty, err := d.open('{', '}')
+		if err != nil {
+			return false, err
+		}
+		if !empty {
+			return true, nil
+		}
+	default:
+		return false, d.wrongKind()
+	}
+	return false, d.end()
+}
+
+// end checks that nothing but spaces follows the JSON text.
+func (d *dec) end() error {
 	if d.peek() != 0 || d.i != len(d.b) {
 		return errSyntax
 	}
@@ -247,11 +298,11 @@ func (d *dec) registered(i int, r *claims.Registered) error {
 	case 2:
 		return d.audience(&r.Audience)
 	case 3:
-		return d.method(r.ExpiresAt.UnmarshalJSON)
+		return d.date(&r.ExpiresAt)
 	case 4:
-		return d.method(r.NotBefore.UnmarshalJSON)
+		return d.date(&r.NotBefore)
 	case 5:
-		return d.method(r.IssuedAt.UnmarshalJSON)
+		return d.date(&r.IssuedAt)
 	default:
 		return d.stringInto(&r.ID)
 	}

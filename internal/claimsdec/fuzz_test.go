@@ -139,3 +139,55 @@ func TestFieldIndex(t *testing.T) {
 		t.Fatalf("names are case-sensitive, got %d", got)
 	}
 }
+
+// factsRef is Facts as go-json-experiment decodes it; cnfRef its CNF
+// member alone.
+type factsRef struct {
+	SID          string         `json:"sid"`
+	SessionState string         `json:"session_state"`
+	AZP          string         `json:"azp"`
+	ClientID     string         `json:"client_id"`
+	CNF          jsontext.Value `json:"cnf"`
+}
+
+type cnfRef struct {
+	CNF jsontext.Value `json:"cnf"`
+}
+
+// FuzzFacts holds DecodeFacts, with and without all, to go-json-experiment.
+func FuzzFacts(f *testing.F) {
+	addSeeds(f)
+	for _, s := range []string{
+		`{"cnf":{"jkt":"abc"},"sid":"s","azp":"a"}`, `{"cnf":null}`, `{"cnf": [1, 2] ,"client_id":null}`,
+		`{"cnf":1,"cnf":2}`, `{"sid":1}`, `{"session_state":"x","x":{"a":1,"a":2}}`, `{"Cnf":{},"SID":"x"}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if depth(data) > 32 {
+			t.Skip("the verifier refuses JSON nested deeper than 32 levels before decoding it")
+		}
+		var ref factsRef
+		refErr := json.Unmarshal(data, &ref)
+		var got Facts
+		err := DecodeFacts(append([]byte(nil), data...), &got, true)
+		if wc, gc := class(refErr), ourClass(t, err); wc != gc {
+			t.Fatalf("all, input %q: go-json-experiment says %q (%v), claimsdec %q (%v)", data, wc, refErr, gc, err)
+		}
+		want := Facts{ref.SID, ref.SessionState, ref.AZP, ref.ClientID, ref.CNF}
+		if refErr == nil && !reflect.DeepEqual(want, got) {
+			t.Fatalf("all, input %q: values differ:\n go-json-experiment %#v\n claimsdec          %#v", data, want, got)
+		}
+
+		var cref cnfRef
+		refErr = json.Unmarshal(data, &cref)
+		got = Facts{}
+		err = DecodeFacts(append([]byte(nil), data...), &got, false)
+		if wc, gc := class(refErr), ourClass(t, err); wc != gc {
+			t.Fatalf("cnf, input %q: go-json-experiment says %q (%v), claimsdec %q (%v)", data, wc, refErr, gc, err)
+		}
+		if want := (Facts{CNF: cref.CNF}); refErr == nil && !reflect.DeepEqual(want, got) {
+			t.Fatalf("cnf, input %q: values differ:\n go-json-experiment %#v\n claimsdec          %#v", data, want, got)
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package claimsdec
 
 import (
+	"cmp"
+	"hash/maphash"
 	"strconv"
 	"unsafe"
 )
@@ -11,50 +13,69 @@ type dec struct {
 	b []byte
 	i int
 	// slab backs the string slices of one decoded value, so that they
-	// cost one allocation together. Each slice handed out has its length
-	// as capacity: an append to it copies, never reaching a neighbour.
+	// cost one allocation together in a typical token. Each slice handed
+	// out has its length as capacity: an append to it copies, never
+	// reaching a neighbour.
 	slab []string
+	// first is the size of the first slab, firstSlab when 0.
+	first int
 }
 
-// slabSize is the number of strings slab holds: the aud, scope and role
-// lists of a large Keycloak token.
-const slabSize = 32
+// firstSlab is the number of strings the first slab holds: the aud,
+// scope and role lists of a typical Keycloak token need about a dozen.
+// Each further slab is twice the size of the one before.
+const firstSlab = 16
 
-// carve returns a copy of list backed by slab when it fits.
-func (d *dec) carve(list []string) []string {
-	n := len(list)
-	if n == 0 {
-		return []string{} // not nil: [] is an empty list (no allocation)
+// firstSlabRegistered is the first slab's size for claims.Registered,
+// whose only list is aud: most often one or a few entries.
+const firstSlabRegistered = 4
+
+// A list of strings is built in place at the end of the slab: begin
+// starts it, push appends to it, list returns it. Lists never nest, so
+// one is built at a time; an abandoned one (on an error) only wastes its
+// slots.
+
+// begin starts a list at the end of the slab and returns its start.
+func (d *dec) begin() int { return len(d.slab) }
+
+// push appends s to the list that starts at *start. When the slab is
+// full, the list so far moves to a new slab twice the size (*start with
+// it); the old one stays with the lists already handed out.
+func (d *dec) push(start *int, s string) {
+	if len(d.slab) == cap(d.slab) {
+		part := d.slab[*start:]
+		size := 2 * cap(d.slab)
+		if size == 0 {
+			size = cmp.Or(d.first, firstSlab)
+		}
+		slab := make([]string, len(part), size)
+		copy(slab, part)
+		d.slab, *start = slab, 0
 	}
-	if n > slabSize/2 {
-		return append(make([]string, 0, n), list...)
+	d.slab = append(d.slab, s)
+}
+
+// list returns the list that starts at start, with its length as its
+// capacity (an append to it copies, never reaching a neighbour); empty,
+// not nil, when nothing was pushed.
+func (d *dec) list(start int) []string {
+	if start == len(d.slab) {
+		return []string{} // no allocation
 	}
-	if cap(d.slab)-len(d.slab) < n {
-		d.slab = make([]string, 0, slabSize)
-	}
-	start := len(d.slab)
-	d.slab = append(d.slab, list...)
-	return d.slab[start : start+n : start+n]
+	return d.slab[start:len(d.slab):len(d.slab)]
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
 
-func (d *dec) ws() {
-	if d.i < len(d.b) && d.b[d.i] > ' ' {
-		return
-	}
-	for d.i < len(d.b) && isSpace(d.b[d.i]) {
-		d.i++
-	}
-}
-
 // peek returns the next non-space byte, or 0 at the end.
 func (d *dec) peek() byte {
-	d.ws()
-	if d.i >= len(d.b) {
-		return 0
+	for uint(d.i) < uint(len(d.b)) {
+		if c := d.b[d.i]; c > ' ' || !isSpace(c) {
+			return c
+		}
+		d.i++
 	}
-	return d.b[d.i]
+	return 0
 }
 
 // expect consumes c, after spaces.
@@ -64,6 +85,46 @@ func (d *dec) expect(c byte) error {
 	}
 	d.i++
 	return nil
+}
+
+// open consumes the opening bracket o ('{' or '['), after spaces, and
+// reports whether the container is empty, its closing bracket c consumed
+// too.
+func (d *dec) open(o, c byte) (empty bool, err error) {
+	if err := d.expect(o); err != nil {
+		return false, err
+	}
+	if d.peek() == c {
+		d.i++
+		return true, nil
+	}
+	return false, nil
+}
+
+// name reads a member name and the colon after it.
+func (d *dec) name() (string, error) {
+	if d.peek() != '"' {
+		return "", errSyntax
+	}
+	s, err := d.str()
+	if err != nil {
+		return "", err
+	}
+	if d.i < len(d.b) && d.b[d.i] == ':' {
+		d.i++
+		return s, nil
+	}
+	return s, d.expect(':')
+}
+
+// next consumes what follows a member or an element: a comma (done is
+// false) or the closing bracket c (done is true).
+func (d *dec) next(c byte) (done bool, err error) {
+	if x := d.peek(); x == ',' || x == c {
+		d.i++
+		return x == c, nil
+	}
+	return false, errSyntax
 }
 
 // number reads a number's text (RFC 8259 grammar).
@@ -154,83 +215,71 @@ func (s *names) add(name string) bool {
 	return true
 }
 
-// object reads an object whose opening brace is next, calling member for
-// each member with the decoder on its value; member must consume the
-// value. With track set, duplicate names are refused before member sees
-// them; without, member must refuse them (with errSyntax, before reading
-// the value).
-func (d *dec) object(track bool, member func(name string) error) error {
-	if err := d.expect('{'); err != nil {
-		return err
-	}
-	var seen names
-	if d.peek() == '}' {
-		d.i++
-		return nil
-	}
-	for {
-		if d.peek() != '"' {
-			return errSyntax
-		}
-		name, err := d.str()
-		if err != nil {
-			return err
-		}
-		if track && !seen.add(name) {
-			return errSyntax
-		}
-		if err := d.expect(':'); err != nil {
-			return err
-		}
-		if err := member(name); err != nil {
-			return err
-		}
-		switch d.peek() {
-		case ',':
-			d.i++
-		case '}':
-			d.i++
-			return nil
-		default:
-			return errSyntax
-		}
-	}
+// manyNames detects duplicate member names within one object that may
+// have many, such as a token's top level, without allocating up to
+// manyNamesMax names: an open-addressing set on the caller's stack.
+type manyNames struct {
+	slot [manyNamesSlots]string
+	used [manyNamesSlots]bool
+	n    int
+	m    map[string]struct{}
 }
 
-// array reads an array whose opening bracket is next, calling elem with the
-// decoder on each element; elem must consume it.
-func (d *dec) array(elem func() error) error {
-	if err := d.expect('['); err != nil {
-		return err
-	}
-	if d.peek() == ']' {
-		d.i++
-		return nil
-	}
-	for {
-		d.ws()
-		if err := elem(); err != nil {
-			return err
+const (
+	manyNamesSlots = 64
+	manyNamesMax   = manyNamesSlots * 3 / 4
+)
+
+var namesSeed = maphash.MakeSeed()
+
+// add reports false when name was added before.
+func (s *manyNames) add(name string) bool {
+	if s.m != nil {
+		if _, dup := s.m[name]; dup {
+			return false
 		}
-		switch d.peek() {
-		case ',':
-			d.i++
-		case ']':
-			d.i++
-			return nil
-		default:
-			return errSyntax
+		s.m[name] = struct{}{}
+		return true
+	}
+	h := maphash.String(namesSeed, name)
+	for i := h % manyNamesSlots; ; i = (i + 1) % manyNamesSlots {
+		if !s.used[i] {
+			s.used[i], s.slot[i] = true, name
+			break
+		}
+		if s.slot[i] == name {
+			return false
 		}
 	}
+	if s.n++; s.n == manyNamesMax {
+		s.m = make(map[string]struct{}, 2*manyNamesMax)
+		for i, x := range s.slot {
+			if s.used[i] {
+				s.m[x] = struct{}{}
+			}
+		}
+	}
+	return true
 }
 
 // skip reads and checks one value, keeping nothing.
 func (d *dec) skip() error {
 	switch d.peek() {
 	case '{':
-		return d.object(true, func(string) error { return d.skip() })
+		return d.skipObject()
 	case '[':
-		return d.array(d.skip)
+		empty, err := d.open('[', ']')
+		if err != nil || empty {
+			return err
+		}
+		for {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			if done, err := d.next(']'); err != nil || done {
+				return err
+			}
+		}
 	case '"':
 		_, err := d.str()
 		return err
@@ -246,9 +295,34 @@ func (d *dec) skip() error {
 	}
 }
 
+// skipObject reads and checks the object that is next, refusing duplicate
+// names, keeping nothing.
+func (d *dec) skipObject() error {
+	empty, err := d.open('{', '}')
+	if err != nil || empty {
+		return err
+	}
+	var seen names
+	for {
+		name, err := d.name()
+		if err != nil {
+			return err
+		}
+		if !seen.add(name) {
+			return errSyntax
+		}
+		if err := d.skip(); err != nil {
+			return err
+		}
+		if done, err := d.next('}'); err != nil || done {
+			return err
+		}
+	}
+}
+
 // raw reads one value and returns its bytes.
 func (d *dec) raw() ([]byte, error) {
-	d.ws()
+	d.peek()
 	start := d.i
 	if err := d.skip(); err != nil {
 		return nil, err
@@ -262,23 +336,43 @@ func (d *dec) anyValue() (any, error) {
 	switch d.peek() {
 	case '{':
 		m := map[string]any{}
-		err := d.object(false, func(name string) error {
+		empty, err := d.open('{', '}')
+		if err != nil || empty {
+			return m, err
+		}
+		for {
+			name, err := d.name()
+			if err != nil {
+				return m, err
+			}
 			if _, dup := m[name]; dup {
-				return errSyntax
+				return m, errSyntax
 			}
 			v, err := d.anyValue()
 			m[name] = v
-			return err
-		})
-		return m, err
+			if err != nil {
+				return m, err
+			}
+			if done, err := d.next('}'); err != nil || done {
+				return m, err
+			}
+		}
 	case '[':
 		a := []any{}
-		err := d.array(func() error {
+		empty, err := d.open('[', ']')
+		if err != nil || empty {
+			return a, err
+		}
+		for {
 			v, err := d.anyValue()
 			a = append(a, v)
-			return err
-		})
-		return a, err
+			if err != nil {
+				return a, err
+			}
+			if done, err := d.next(']'); err != nil || done {
+				return a, err
+			}
+		}
 	case '"':
 		return d.str()
 	case 't':

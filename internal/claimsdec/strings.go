@@ -1,38 +1,88 @@
 package claimsdec
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
 )
 
-// plain marks the bytes a string holds as they are: printable ASCII but
-// the quote and the backslash.
-var plain = func() (t [256]bool) {
-	for c := 0x20; c < 0x80; c++ {
-		t[c] = c != '"' && c != '\\'
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// special returns, for the eight bytes of x (the first in the low bits),
+// a word whose lowest set bit is the high bit of the first byte that is a
+// quote, a backslash, a control character or, when hi is highs, a byte
+// of 0x80 or more; 0 when there is none. (The has-zero-byte tests may
+// also mark bytes after a true find, never before one.)
+func special(x, hi uint64) uint64 {
+	q := x ^ (ones * '"')
+	bs := x ^ (ones * '\\')
+	return ((q-ones)&^q|(bs-ones)&^bs|(x-ones*0x20)&^x)&highs | x&hi
+}
+
+// stop returns the index of the first byte of b at or after i that is a
+// quote, a backslash, a control character or, when hi is highs, a byte of
+// 0x80 or more; len(b) when there is none.
+func stop(b []byte, i int, hi uint64) int {
+	for ; i+8 <= len(b); i += 8 {
+		if m := special(binary.LittleEndian.Uint64(b[i:]), hi); m != 0 {
+			return i + bits.TrailingZeros64(m)>>3
+		}
 	}
-	return t
-}()
+	for ; i < len(b); i++ {
+		if c := b[i]; c == '"' || c == '\\' || c < 0x20 || c >= 0x80 && hi != 0 {
+			return i
+		}
+	}
+	return i
+}
+
+// plainASCII returns, for the eight bytes of x (the first in the low
+// bits), a word whose lowest set bit is the high bit of the first byte
+// that is not plain printable ASCII: a quote, a backslash, a control
+// character or a byte of 0x80 or more; 0 when all eight are plain. Plain
+// bytes neither borrow nor set a high bit in any of the four terms, so
+// the lowest set bit is exact; bits above it mean nothing.
+func plainASCII(x uint64) uint64 {
+	q := (x ^ (ones * '"')) - ones
+	bs := (x ^ (ones * '\\')) - ones
+	ctl := x - ones*0x20
+	return (q | bs | ctl | x) & highs
+}
 
 // str reads a string; d.b[d.i] is its opening quote.
 func (d *dec) str() (string, error) {
-	d.i++ // the quote
-	start := d.i
-	ascii := true
-	for d.i < len(d.b) {
-		for d.i < len(d.b) && plain[d.b[d.i]] {
-			d.i++
-		}
-		if d.i >= len(d.b) {
+	b := d.b
+	start := d.i + 1
+	i := start
+	// The common case: printable ASCII up to the closing quote.
+	for i+8 <= len(b) {
+		if m := plainASCII(binary.LittleEndian.Uint64(b[i : i+8])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if b[i] == '"' {
+				d.i = i + 1
+				return unsafe.String(&b[start], i-start), nil
+			}
 			break
 		}
-		c := d.b[d.i]
-		switch {
+		i += 8
+	}
+	hi := uint64(highs) // 0 once a byte of 0x80 or more was met
+	for {
+		i = stop(b, i, hi)
+		if i >= len(b) {
+			d.i = i
+			return "", errSyntax
+		}
+		switch c := b[i]; {
 		case c == '"':
-			s := d.b[start:d.i]
-			d.i++
-			if !ascii && !utf8.Valid(s) {
+			s := b[start:i]
+			d.i = i + 1
+			if hi == 0 && !utf8.Valid(s) {
 				return "", errSyntax
 			}
 			if len(s) == 0 {
@@ -40,15 +90,16 @@ func (d *dec) str() (string, error) {
 			}
 			return unsafe.String(&s[0], len(s)), nil
 		case c == '\\':
+			d.i = i
 			return d.escaped(start)
 		case c < 0x20:
+			d.i = i
 			return "", errSyntax
-		case c >= 0x80:
-			ascii = false
+		default: // 0x80 or more: check the whole string's UTF-8 at its end
+			hi = 0
+			i++
 		}
-		d.i++
 	}
-	return "", errSyntax
 }
 
 // escaped is str's slow path: d.b[start:d.i] is plain and d.b[d.i] is a

@@ -1,37 +1,52 @@
 package claimsdec
 
-import "github.com/jwtguard/jwtguard/claims"
+import (
+	"time"
 
-// This file reads the values of the claims: strings, booleans, the
-// Audience and Scopes lists, roles.
+	"github.com/jwtguard/jwtguard/claims"
+)
 
-// audience reads claims.Audience as its UnmarshalJSON does (a string, an
-// array of strings, or null), after checking the whole value as
-// go-json-experiment does before it calls the method.
-func (d *dec) audience(dst *claims.Audience) error {
-	v, err := d.raw()
-	if err != nil {
-		return err
-	}
-	sub := dec{b: v}
-	switch v[0] {
-	case 'n':
-		*dst = nil
-		return nil
-	case '"':
-		s, _ := sub.str()
-		*dst = d.carve([]string{s})
-		return nil
-	case '[':
-		var buf [16]string
-		list, err := sub.collect(buf[:0], false)
-		if err != nil {
-			return err
+// This file reads the values of the claims: strings, booleans,
+// NumericDates, the Audience and Scopes lists, roles.
+
+// maxUnix is claims.NumericDate's latest whole second,
+// 9999-12-31T23:59:59Z; maxDateDigits is its number of digits.
+const (
+	maxUnix       = 253402300799
+	maxDateDigits = 12
+)
+
+// date reads a claims.NumericDate. A plain integer of at most 12 digits
+// in range, by far the most common form, is read here; anything else
+// (null, a fraction, an exponent, a sign, more digits, another kind) goes
+// to the type's UnmarshalJSON, after checking the whole value as
+// go-json-experiment does before it calls the method. Both give the same
+// value: time.Unix(sec, 0).UTC().
+func (d *dec) date(dst *claims.NumericDate) error {
+	d.peek()
+	b, i := d.b, d.i
+	if i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		sec := int64(b[i] - '0')
+		j := i + 1
+		if sec != 0 {
+			for j < len(b) && j-i < maxDateDigits && '0' <= b[j] && b[j] <= '9' {
+				sec = sec*10 + int64(b[j]-'0')
+				j++
+			}
 		}
-		*dst = d.carve(list)
-		return nil
+		if sec <= maxUnix && (j == len(b) || !isNumberByte(b[j])) {
+			d.i = j
+			*dst = claims.NumericDate{Time: time.Unix(sec, 0).UTC()}
+			return nil
+		}
 	}
-	return errType
+	return d.method(dst.UnmarshalJSON)
+}
+
+// isNumberByte reports whether c can continue a number after its leading
+// digits.
+func isNumberByte(c byte) bool {
+	return '0' <= c && c <= '9' || c == '.' || c == 'e' || c == 'E'
 }
 
 // method hands the next value, checked, to a type's UnmarshalJSON.
@@ -41,6 +56,74 @@ func (d *dec) method(unmarshal func([]byte) error) error {
 		return err
 	}
 	if unmarshal(v) != nil {
+		return errType
+	}
+	return nil
+}
+
+// audience reads claims.Audience as its UnmarshalJSON does (a string, an
+// array of strings, or null): a syntax error anywhere in the value comes
+// before a wrong type, as go-json-experiment checks the whole value
+// before it calls the method.
+func (d *dec) audience(dst *claims.Audience) error {
+	switch d.peek() {
+	case 'n':
+		*dst = nil
+		return d.literal("null")
+	case '"':
+		s, err := d.str()
+		if err != nil {
+			return err
+		}
+		start := d.begin()
+		d.push(&start, s)
+		*dst = d.list(start)
+		return nil
+	case '[':
+		start := d.begin()
+		if err := d.stringsOnly(&start, false); err != nil {
+			return err
+		}
+		*dst = d.list(start)
+		return nil
+	}
+	return d.wrongType()
+}
+
+// stringsOnly pushes the strings of the array that is next to the list
+// that starts at *start, empty ones only if dropEmpty is false. An
+// element of another kind (null too) makes it return errType, but only
+// once the whole array has been read: a syntax error in it comes first.
+func (d *dec) stringsOnly(start *int, dropEmpty bool) error {
+	empty, err := d.open('[', ']')
+	if err != nil || empty {
+		return err
+	}
+	wrong := false
+	for {
+		if d.peek() == '"' {
+			s, err := d.str()
+			if err != nil {
+				return err
+			}
+			if s != "" || !dropEmpty {
+				d.push(start, s)
+			}
+		} else {
+			if err := d.skip(); err != nil {
+				return err
+			}
+			wrong = true
+		}
+		done, err := d.next(']')
+		if err != nil {
+			return err
+		}
+		if done {
+			break
+		}
+	}
+	if wrong {
 		return errType
 	}
 	return nil
@@ -76,52 +159,43 @@ func (d *dec) boolInto(dst *bool) error {
 	return d.wrongKind()
 }
 
-// scopes reads claims.Scopes as its UnmarshalJSON does, after checking
-// the whole value as go-json-experiment does before it calls the method:
-// a string split on JSON spaces, or an array of strings, empty entries
-// dropped, nil when none is left; null is nil.
+// scopes reads claims.Scopes as its UnmarshalJSON does: a string split on
+// JSON spaces, or an array of strings, empty entries dropped, nil when
+// none is left; null is nil. As for audience, a syntax error anywhere in
+// the value comes before a wrong type.
 func (d *dec) scopes(dst *claims.Scopes) error {
-	v, err := d.raw()
-	if err != nil {
-		return err
-	}
-	sub := dec{b: v}
-	var buf [16]string
-	list := buf[:0]
-	switch v[0] {
+	start := d.begin()
+	switch d.peek() {
 	case 'n':
 		*dst = nil
-		return nil
+		return d.literal("null")
 	case '"':
-		s, _ := sub.str()
+		s, err := d.str()
+		if err != nil {
+			return err
+		}
 		for s != "" {
 			i := 0
 			for i < len(s) && !isSpace(s[i]) {
 				i++
 			}
 			if i > 0 {
-				list = append(list, s[:i])
+				d.push(&start, s[:i])
 			}
 			s = s[min(i+1, len(s)):]
 		}
 	case '[':
-		all, err := sub.collect(buf[:0], false)
-		if err != nil {
+		if err := d.stringsOnly(&start, true); err != nil {
 			return err
 		}
-		for _, e := range all {
-			if e != "" {
-				list = append(list, e)
-			}
-		}
 	default:
-		return errType
+		return d.wrongType()
 	}
-	if len(list) == 0 {
+	if start == len(d.slab) {
 		*dst = nil
 		return nil
 	}
-	*dst = d.carve(list)
+	*dst = d.list(start)
 	return nil
 }
 
@@ -132,35 +206,32 @@ func (d *dec) strings(dst *[]string) error {
 		*dst = nil
 		return d.literal("null")
 	case '[':
-		return d.stringList(dst, true)
+		start := d.begin()
+		err := d.collect(&start)
+		*dst = d.list(start)
+		return err
 	}
 	return d.wrongKind()
 }
 
-// stringList reads an array of strings into a new slice of its exact
-// length (empty, not nil, for []); null elements are "" when nullOK is
-// set, else refused.
-func (d *dec) stringList(dst *[]string, nullOK bool) error {
-	var buf [16]string
-	out, err := d.collect(buf[:0], nullOK)
-	*dst = d.carve(out)
-	return err
-}
-
-// collect appends the strings of the array that is next to out.
-func (d *dec) collect(out []string, nullOK bool) ([]string, error) {
-	err := d.array(func() error {
-		var s string
-		var err error
-		if !nullOK && d.peek() != '"' {
-			err = d.wrongType()
-		} else {
-			err = d.stringInto(&s)
-		}
-		out = append(out, s)
+// collect pushes the strings of the array that is next to the list that
+// starts at *start, null elements as ""; an element of another kind is
+// refused once read.
+func (d *dec) collect(start *int) error {
+	empty, err := d.open('[', ']')
+	if err != nil || empty {
 		return err
-	})
-	return out, err
+	}
+	for {
+		var s string
+		if err := d.stringInto(&s); err != nil {
+			return err
+		}
+		d.push(start, s)
+		if done, err := d.next(']'); err != nil || done {
+			return err
+		}
+	}
 }
 
 // roles reads a claims.Roles object (null: the zero Roles).
@@ -170,14 +241,34 @@ func (d *dec) roles(dst *claims.Roles) error {
 		*dst = claims.Roles{}
 		return d.literal("null")
 	case '{':
-		return d.object(true, func(name string) error {
-			if name == "roles" {
-				return d.strings(&dst.Roles)
-			}
-			return d.skip()
-		})
+	default:
+		return d.wrongKind()
 	}
-	return d.wrongKind()
+	empty, err := d.open('{', '}')
+	if err != nil || empty {
+		return err
+	}
+	var seen names
+	for {
+		name, err := d.name()
+		if err != nil {
+			return err
+		}
+		if !seen.add(name) {
+			return errSyntax
+		}
+		if name == "roles" {
+			err = d.strings(&dst.Roles)
+		} else {
+			err = d.skip()
+		}
+		if err != nil {
+			return err
+		}
+		if done, err := d.next('}'); err != nil || done {
+			return err
+		}
+	}
 }
 
 // rolesMap reads an object of claims.Roles (null: nil).
@@ -187,17 +278,31 @@ func (d *dec) rolesMap(dst *map[string]claims.Roles) error {
 		*dst = nil
 		return d.literal("null")
 	case '{':
-		m := make(map[string]claims.Roles, 1)
-		*dst = m
-		return d.object(false, func(name string) error {
-			if _, dup := m[name]; dup {
-				return errSyntax
-			}
-			var r claims.Roles
-			err := d.roles(&r)
-			m[name] = r
-			return err
-		})
+	default:
+		return d.wrongKind()
 	}
-	return d.wrongKind()
+	m := make(map[string]claims.Roles, 1)
+	*dst = m
+	empty, err := d.open('{', '}')
+	if err != nil || empty {
+		return err
+	}
+	for {
+		name, err := d.name()
+		if err != nil {
+			return err
+		}
+		if _, dup := m[name]; dup {
+			return errSyntax
+		}
+		var r claims.Roles
+		err = d.roles(&r)
+		m[name] = r
+		if err != nil {
+			return err
+		}
+		if done, err := d.next('}'); err != nil || done {
+			return err
+		}
+	}
 }
