@@ -33,13 +33,9 @@ func TestTokenCacheBounded(t *testing.T) {
 	require.Equal(t, 63, mapLen(c))
 }
 
-// mapLen counts the entries of c's map, to check that it and the queues
+// mapLen counts the entries of c's table, to check that it and the queues
 // agree.
-func mapLen[V any](c *tokenCache[V]) int {
-	n := 0
-	c.m.Range(func(any, any) bool { n++; return true })
-	return n
-}
+func mapLen[V any](c *tokenCache[V]) int { return c.table.count() }
 
 func TestHeaderCacheBounded(t *testing.T) {
 	var c headerCache
@@ -124,11 +120,7 @@ func TestTokenCacheS3FIFO(t *testing.T) {
 }
 
 func itemOf[V any](c *tokenCache[V], tok string) *cacheItem[V] {
-	x, ok := c.m.Load(c.hash(tok))
-	if !ok {
-		return nil
-	}
-	return x.(*cacheItem[V])
+	return c.table.find(c.hash(tok))
 }
 
 // Entries past their deadline leave at the first insert a sweep interval
