@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"hash/maphash"
 	"math"
 	"strings"
 	"sync"
@@ -76,7 +75,7 @@ type cacheEntry[C any] struct {
 // clock); an insert at least sweepEvery after the previous sweep drops
 // every entry past its deadline, whether or not its token comes back.
 type tokenCache[V any] struct {
-	seed           maphash.Seed
+	seed           tailSeed
 	size, smallCap int
 	table          itemTable[V]
 	// seen is the doorkeeper: the hashes of tokens offered once, in a
@@ -112,7 +111,7 @@ func newTokenCache[V any](size int) *tokenCache[V] {
 	size = max(1, size)
 	small := max(1, size/10)
 	return &tokenCache[V]{
-		seed:     maphash.MakeSeed(),
+		seed:     newTailSeed(),
 		size:     size,
 		smallCap: small,
 		table:    newItemTable[V](size),
@@ -148,7 +147,7 @@ func (c *tokenCache[V]) admit(token string) bool {
 }
 
 func (c *tokenCache[V]) hash(token string) uint64 {
-	return maphash.String(c.seed, token[max(0, len(token)-hashTail):])
+	return c.seed.hash(token)
 }
 
 // get returns the value stored for exactly this token, or nil. The value
