@@ -6,9 +6,13 @@ import (
 )
 
 // reanchorEvery bounds how long wallClock follows the monotonic clock
-// alone: a step of the system's wall clock (settimeofday, an NTP step) is
-// seen at most this long after it happened.
-const reanchorEvery = 100 * time.Millisecond
+// alone: a step of the system's wall clock (settimeofday, an NTP step, a
+// resume from suspend, during which the monotonic clock stands still) is
+// seen at most this long (of monotonic time) after it happened. A new
+// anchor costs one time.Now, so at most a thousand a second: nothing next
+// to the hits in between, and no more than a reading per request costs
+// when requests are rarer.
+const reanchorEvery = time.Millisecond
 
 // wallClock is the clock of a Verifier whose Config.Now is nil: the wall
 // time (Unix nanoseconds), derived from the monotonic clock.

@@ -57,7 +57,7 @@ type Config[C any] struct {
 
 	// Now returns the current time. If nil, the system's wall clock, read
 	// through its monotonic clock (cheaper than time.Now): a step of the
-	// wall clock is seen within 100 ms.
+	// wall clock is seen within a millisecond.
 	Now func() time.Time
 
 	// TokenTypes lists the accepted "typ" header values; "" stands for an
