@@ -37,9 +37,9 @@ type wallClock struct {
 	// anchoredAt is the monotonic reading of the anchor. It only decides
 	// when to take a new one.
 	anchoredAt atomic.Int64
-	// mono returns monotonic nanoseconds; anchor returns the wall time
-	// (Unix nanoseconds) and the monotonic time of one time.Now reading.
-	// Tests replace them.
+	// mono returns monotonic nanoseconds (monoNow when nil: a direct
+	// call); anchor returns the wall time (Unix nanoseconds) and the
+	// monotonic time of one time.Now reading. Tests replace them.
 	mono   func() int64
 	anchor func() (wall, mono int64)
 	_      [64]byte
@@ -56,7 +56,7 @@ func anchorNow() (wall, mono int64) {
 }
 
 // systemClock is the clock of every Verifier without Config.Now.
-var systemClock = newWallClock(monoNow, anchorNow)
+var systemClock = newWallClock(nil, anchorNow)
 
 func newWallClock(mono func() int64, anchor func() (wall, mono int64)) *wallClock {
 	c := &wallClock{mono: mono, anchor: anchor}
@@ -66,7 +66,12 @@ func newWallClock(mono func() int64, anchor func() (wall, mono int64)) *wallCloc
 
 // nowNs returns the wall time in Unix nanoseconds.
 func (c *wallClock) nowNs() int64 {
-	m := c.mono()
+	var m int64
+	if c.mono == nil {
+		m = monoNow()
+	} else {
+		m = c.mono()
+	}
 	// A negative difference means another reader anchored after m was
 	// read: the offset it stored holds for m too.
 	if m-c.anchoredAt.Load() < int64(reanchorEvery) {

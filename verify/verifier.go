@@ -147,7 +147,10 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // decision (a revocation, a replay check) on the token string; key it on
 // its claims (jti, sid, sub), as package revocation does.
 func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
-	return v.VerifyBound(ctx, token, Binding{})
+	if v.s.observer != nil {
+		return v.observed(ctx, token, Binding{})
+	}
+	return v.verifyBound(ctx, token, Binding{}, nil)
 }
 
 // VerifyBound is Verify for a token that came with a proof of possession
