@@ -56,10 +56,12 @@ type cacheEntry[C any] struct {
 // other's slot.
 //
 // Lookups take no lock and write no shared memory but an entry's hit
-// counter, and that only until it saturates at maxFreq, so hits on several
-// cores do not contend: the index is an itemTable, a fixed array of
-// buckets whose chains readers follow with atomic loads. Inserts,
-// evictions and removals take a mutex.
+// counter, and that only until it saturates at maxFreq (the owner may
+// write the entry's mark, once per key set), so hits on several cores do
+// not contend: the index is an itemTable, a fixed array of buckets whose
+// chains readers follow with atomic loads, and the fields lookups read
+// do not share a cache line with those inserts write. Inserts, evictions
+// and removals take a mutex.
 //
 // It holds at most size entries and evicts by S3-FIFO (Yang et al., SOSP
 // 2023): a newcomer enters a small FIFO queue (a tenth of the size); one
@@ -82,6 +84,7 @@ type tokenCache[V any] struct {
 	// direct-mapped table (a slot holds the last hash that fell in it).
 	seen []atomic.Uint64
 
+	_           [64]byte   // the fields above are read by lookups, those below written by inserts
 	mu          sync.Mutex // guards the fields below; never taken by get
 	small, main itemList[V]
 	ghost       ghostQueue
