@@ -160,3 +160,20 @@ func hmacSource(t *testing.T) *keysource.Static {
 	require.NoError(t, err)
 	return src
 }
+
+var clockSink int64
+
+// BenchmarkWallClock compares a reading of the system clock with time.Now,
+// the cost a cache hit used to pay.
+func BenchmarkWallClock(b *testing.B) {
+	b.Run("systemClock", func(b *testing.B) {
+		for b.Loop() {
+			clockSink += systemClock.nowNs()
+		}
+	})
+	b.Run("time.Now", func(b *testing.B) {
+		for b.Loop() {
+			clockSink += time.Now().UnixNano()
+		}
+	})
+}
