@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"hash/maphash"
 	"math"
 	"strings"
 	"sync"
@@ -42,8 +41,8 @@ type cacheEntry[C any] struct {
 	claims cachedClaims[C]
 	key    *keysource.Key
 	alg    jose.Alg
-	// The time claims, re-checked on every hit (zero when absent).
-	exp, nbf, iat time.Time
+	// times are the time claims, re-checked on every hit.
+	times timeWindow
 	// facts are the binding and revocation facts, checked on every hit.
 	facts facts
 }
@@ -57,8 +56,12 @@ type cacheEntry[C any] struct {
 // other's slot.
 //
 // Lookups take no lock and write no shared memory but an entry's hit
-// counter, and that only until it saturates at maxFreq, so hits on several
-// cores do not contend. Inserts, evictions and removals take a mutex.
+// counter, and that only until it saturates at maxFreq (the owner may
+// write the entry's mark, once per key set), so hits on several cores do
+// not contend: the index is an itemTable, a fixed array of buckets whose
+// chains readers follow with atomic loads, and the fields lookups read
+// do not share a cache line with those inserts write. Inserts, evictions
+// and removals take a mutex.
 //
 // It holds at most size entries and evicts by S3-FIFO (Yang et al., SOSP
 // 2023): a newcomer enters a small FIFO queue (a tenth of the size); one
@@ -74,13 +77,14 @@ type cacheEntry[C any] struct {
 // clock); an insert at least sweepEvery after the previous sweep drops
 // every entry past its deadline, whether or not its token comes back.
 type tokenCache[V any] struct {
-	seed           maphash.Seed
+	seed           tailSeed
 	size, smallCap int
-	m              sync.Map // uint64 -> *cacheItem[V]
+	table          itemTable[V]
 	// seen is the doorkeeper: the hashes of tokens offered once, in a
 	// direct-mapped table (a slot holds the last hash that fell in it).
 	seen []atomic.Uint64
 
+	_           [64]byte   // the fields above are read by lookups, those below written by inserts
 	mu          sync.Mutex // guards the fields below; never taken by get
 	small, main itemList[V]
 	ghost       ghostQueue
@@ -95,6 +99,11 @@ type cacheItem[V any] struct {
 	hash  uint64
 	dies  int64 // Unix nanoseconds; 0 for never
 	freq  atomic.Uint32
+	// mark is the owner's: a Verifier keeps there the number of the key
+	// set that last confirmed the entry's key (see keyEpoch).
+	mark atomic.Uint64
+	// chain is the next (older) item in the item's itemTable bucket.
+	chain atomic.Pointer[cacheItem[V]]
 
 	// Guarded by tokenCache.mu.
 	prev, next *cacheItem[V]
@@ -105,9 +114,10 @@ func newTokenCache[V any](size int) *tokenCache[V] {
 	size = max(1, size)
 	small := max(1, size/10)
 	return &tokenCache[V]{
-		seed:     maphash.MakeSeed(),
+		seed:     newTailSeed(),
 		size:     size,
 		smallCap: small,
+		table:    newItemTable[V](size),
 		seen:     make([]atomic.Uint64, doorkeeperSlots(size)),
 		ghost:    ghostQueue{cap: 2 * max(1, size-small)},
 	}
@@ -140,18 +150,23 @@ func (c *tokenCache[V]) admit(token string) bool {
 }
 
 func (c *tokenCache[V]) hash(token string) uint64 {
-	return maphash.String(c.seed, token[max(0, len(token)-hashTail):])
+	return c.seed.hash(token)
 }
 
 // get returns the value stored for exactly this token, or nil. The value
 // must not be modified.
 func (c *tokenCache[V]) get(token string) *V {
-	x, ok := c.m.Load(c.hash(token))
-	if !ok {
-		return nil
+	if it := c.lookup(token); it != nil {
+		return &it.val
 	}
-	it := x.(*cacheItem[V])
-	if it.token != token {
+	return nil
+}
+
+// lookup returns the item of exactly this token, or nil, and counts the
+// hit. Its value must not be modified.
+func (c *tokenCache[V]) lookup(token string) *cacheItem[V] {
+	it := c.table.find(c.hash(token))
+	if it == nil || it.token != token {
 		return nil
 	}
 	// Count the hit, and stop writing once the count saturates. A count
@@ -159,7 +174,7 @@ func (c *tokenCache[V]) get(token string) *V {
 	if f := it.freq.Load(); f < maxFreq {
 		it.freq.CompareAndSwap(f, f+1)
 	}
-	return &it.val
+	return it
 }
 
 // put stores val for token (a copy of it) until dies (zero: until evicted),
@@ -174,12 +189,11 @@ func (c *tokenCache[V]) put(token string, val V, dies, now time.Time) {
 		c.nextSweep = nowNs + int64(sweepEvery)
 	}
 	toMain := c.ghost.take(it.hash)
-	if x, ok := c.m.Load(it.hash); ok {
-		old := x.(*cacheItem[V])
+	if old := c.table.find(it.hash); old != nil {
 		// The same token stored again (two verifications raced) keeps its
 		// place in the main queue.
 		toMain = toMain || (old.token == it.token && old.list == &c.main)
-		c.unlinkLocked(old)
+		c.removeLocked(old)
 	}
 	for c.n >= c.size {
 		c.evictLocked()
@@ -190,7 +204,7 @@ func (c *tokenCache[V]) put(token string, val V, dies, now time.Time) {
 		c.small.pushBack(it)
 	}
 	c.n++
-	c.m.Store(it.hash, it)
+	c.table.insertLocked(it)
 }
 
 // remove drops the token's entry, if it holds one.
@@ -198,8 +212,8 @@ func (c *tokenCache[V]) remove(token string) {
 	h := c.hash(token)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if x, ok := c.m.Load(h); ok && x.(*cacheItem[V]).token == token {
-		c.removeLocked(x.(*cacheItem[V]))
+	if it := c.table.find(h); it != nil && it.token == token {
+		c.removeLocked(it)
 	}
 }
 
@@ -250,13 +264,13 @@ func (c *tokenCache[V]) sweepLocked(now int64) {
 	}
 }
 
-// removeLocked takes it out of its queue and out of the map.
+// removeLocked takes it out of its queue and out of the table.
 func (c *tokenCache[V]) removeLocked(it *cacheItem[V]) {
 	c.unlinkLocked(it)
-	c.m.CompareAndDelete(it.hash, it)
+	c.table.deleteLocked(it)
 }
 
-// unlinkLocked takes it out of its queue, leaving the map to the caller.
+// unlinkLocked takes it out of its queue.
 func (c *tokenCache[V]) unlinkLocked(it *cacheItem[V]) {
 	if it.list != nil {
 		it.list.remove(it)

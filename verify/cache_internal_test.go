@@ -33,13 +33,9 @@ func TestTokenCacheBounded(t *testing.T) {
 	require.Equal(t, 63, mapLen(c))
 }
 
-// mapLen counts the entries of c's map, to check that it and the queues
+// mapLen counts the entries of c's table, to check that it and the queues
 // agree.
-func mapLen[V any](c *tokenCache[V]) int {
-	n := 0
-	c.m.Range(func(any, any) bool { n++; return true })
-	return n
-}
+func mapLen[V any](c *tokenCache[V]) int { return c.table.count() }
 
 func TestHeaderCacheBounded(t *testing.T) {
 	var c headerCache
@@ -124,11 +120,7 @@ func TestTokenCacheS3FIFO(t *testing.T) {
 }
 
 func itemOf[V any](c *tokenCache[V], tok string) *cacheItem[V] {
-	x, ok := c.m.Load(c.hash(tok))
-	if !ok {
-		return nil
-	}
-	return x.(*cacheItem[V])
+	return c.table.find(c.hash(tok))
 }
 
 // Entries past their deadline leave at the first insert a sweep interval
@@ -274,4 +266,49 @@ func TestRouterCacheSize(t *testing.T) {
 			require.Equal(t, tc.want, r.cache.size)
 		})
 	}
+}
+
+// A warm hit writes nothing the Verifier shares between requests (the
+// hit counter has saturated, the key set is the one the entry's mark
+// names), so hits on several cores do not take each other's cache lines.
+func TestWarmHitWritesNothingShared(t *testing.T) {
+	src := hmacSource(t)
+	v, err := New(Config[claims.Keycloak]{
+		Keys: src, Algorithms: []string{"HS256"}, Issuers: []string{"https://iss.example"}, Audiences: []string{"api"},
+		Now: func() time.Time { return testNowInternal },
+	})
+	require.NoError(t, err)
+	tok := testkeys.SignClaims(t, "HS256", testkeys.HMAC(t), map[string]any{"kid": "k1"},
+		map[string]any{"iss": "https://iss.example", "aud": "api", "exp": testNowInternal.Add(time.Hour).Unix()})
+	ctx := context.Background()
+	for range 2 + maxFreq { // stored at the second, then hit until the counter saturates
+		_, err := v.Verify(ctx, tok)
+		require.NoError(t, err)
+	}
+	it := v.cache.lookup(tok)
+	require.NotNil(t, it)
+	type state struct {
+		freq, slot       uint64
+		mark             uint64
+		epoch            *keyEpoch
+		n, small, main   int
+		nextSweep        int64
+		head, tail, prev *cacheItem[cacheEntry[claims.Keycloak]]
+	}
+	snap := func() state {
+		h := v.cache.hash(tok)
+		return state{
+			freq: uint64(it.freq.Load()), slot: v.cache.seen[h&uint64(len(v.cache.seen)-1)].Load(), mark: it.mark.Load(),
+			epoch: v.epoch.Load(), n: v.cache.n, small: v.cache.small.len, main: v.cache.main.len, nextSweep: v.cache.nextSweep,
+			head: v.cache.table.buckets[h&v.cache.table.mask].Load(), tail: it.chain.Load(), prev: it.prev,
+		}
+	}
+	before := snap()
+	require.EqualValues(t, maxFreq, before.freq)
+	require.NotZero(t, before.mark)
+	for range 100 {
+		_, err := v.Verify(ctx, tok)
+		require.NoError(t, err)
+	}
+	require.Equal(t, before, snap())
 }

@@ -135,9 +135,15 @@ func (s *settings[C]) checkRegistered(r *claims.Registered) error {
 }
 
 // checkTimes applies the rules on exp, nbf and iat (zero when absent) to the
-// current time. A cache hit runs it again, since time has passed.
+// current time. A cache hit checks them again, since time has passed (see
+// timeWindow).
 func (s *settings[C]) checkTimes(exp, nbf, iat time.Time) error {
-	now := s.now()
+	return s.checkTimesAt(s.now(), exp, nbf, iat)
+}
+
+// checkTimesAt is checkTimes at the time now. timeWindow must pass exactly
+// when it returns nil: a change here is a change there.
+func (s *settings[C]) checkTimesAt(now, exp, nbf, iat time.Time) error {
 	if exp.IsZero() {
 		if !s.allowNoExp {
 			return fmt.Errorf("%w: %q", ErrMissingClaim, "exp")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/jwtguard/jwtguard/internal/jose"
 	"github.com/jwtguard/jwtguard/keysource"
@@ -27,6 +28,8 @@ type Verifier[C any] struct {
 	// headers remembers decoded headers that passed the policy and led to a
 	// verified signature.
 	headers headerCache
+	// epoch numbers the key set that hits last met (see keyEpoch).
+	epoch atomic.Pointer[keyEpoch]
 }
 
 // New checks cfg and returns a Verifier. It fails when Keys or Algorithms
@@ -112,8 +115,14 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // Config.CacheSize), a token is stored the second time it is verified (the
 // first is only noted, so that tokens seen once cost no copy), and is then
 // answered from memory: the key that verified it must still be in the key
-// source and fit the token's algorithm, and exp, nbf, iat, Validate, the
-// Validators, the binding and the revocation check are checked again.
+// source and fit the token's algorithm (looked up again only when the
+// source hands out a new key set), and exp, nbf, iat (one clock reading
+// against bounds computed when the token was stored, with the same result
+// and error as for a fresh token), Validate, the Validators, the binding
+// and the revocation check are checked again. For a struct claims type, a
+// hit allocates nothing and, once the token has been hit a few times,
+// writes no shared memory, so hits on several cores do not slow each other
+// down.
 //
 // Claims returned by Verify are read-only. For a struct claims type (such
 // as claims.Keycloak), every cache hit for a token returns the same *C, at
@@ -138,7 +147,10 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // decision (a revocation, a replay check) on the token string; key it on
 // its claims (jti, sid, sub), as package revocation does.
 func (v *Verifier[C]) Verify(ctx context.Context, token string) (*C, error) {
-	return v.VerifyBound(ctx, token, Binding{})
+	if v.s.observer != nil {
+		return v.observed(ctx, token, Binding{})
+	}
+	return v.verifyBound(ctx, token, Binding{}, nil)
 }
 
 // VerifyBound is Verify for a token that came with a proof of possession
@@ -155,10 +167,10 @@ func (v *Verifier[C]) VerifyBound(ctx context.Context, token string, b Binding) 
 // is told.
 func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, tr *trace) (*C, error) {
 	if v.cache != nil {
-		if e := v.cache.get(token); e != nil {
-			if c, err, ok := v.fromCache(ctx, token, e, b); ok {
+		if it := v.cache.lookup(token); it != nil {
+			if c, err, ok := v.fromCache(ctx, token, it, b); ok {
 				if tr != nil {
-					tr.cacheHit, tr.alg = true, e.alg.String()
+					tr.cacheHit, tr.alg = true, it.val.alg.String()
 				}
 				return c, err
 			}
@@ -193,9 +205,7 @@ func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, 
 			claims: newCachedClaims(claims, v.shares),
 			key:    key,
 			alg:    algOf(h),
-			exp:    reg.ExpiresAt.Time,
-			nbf:    reg.NotBefore.Time,
-			iat:    reg.IssuedAt.Time,
+			times:  v.s.window(reg.ExpiresAt.Time, reg.NotBefore.Time, reg.IssuedAt.Time),
 			facts:  f,
 		}, v.s.cacheDeadline(reg.ExpiresAt.Time, reg.IssuedAt.Time), v.s.now())
 	}
@@ -208,18 +218,19 @@ func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, 
 // fromCache answers a token found in the cache. ok is false when the entry
 // no longer stands (its key left the source) and the token must be verified
 // afresh.
-func (v *Verifier[C]) fromCache(ctx context.Context, token string, e *cacheEntry[C], b Binding) (_ *C, _ error, ok bool) {
+func (v *Verifier[C]) fromCache(ctx context.Context, token string, it *cacheItem[cacheEntry[C]], b Binding) (_ *C, _ error, ok bool) {
+	e := &it.val
 	set, err := v.s.keys.Keys(ctx)
 	if err != nil {
 		return nil, wrap(keysError(ctx, err)), true
 	}
 	// The key must still be there, and still fit the token's algorithm
 	// (a republished key may have gained an alg restriction).
-	if cur := set.Current(e.key); cur == nil || !cur.Fits(e.alg) {
+	if !v.keyStands(it, set) {
 		v.cache.remove(token)
 		return nil, nil, false
 	}
-	if err := v.s.checkTimes(e.exp, e.nbf, e.iat); err != nil {
+	if err := v.s.checkWindow(&e.times); err != nil {
 		if errors.Is(err, ErrExpired) || errors.Is(err, ErrTooOld) {
 			v.cache.remove(token)
 		}
