@@ -27,22 +27,30 @@ const reanchorEvery = time.Millisecond
 // is seen within that bound. No goroutine and no timer: the reading that
 // finds the anchor too old renews it.
 //
-// Reading it writes nothing shared (two atomic loads), except once per
+// Reading it writes nothing shared (one atomic load), except once per
 // reanchorEvery: hits on several cores do not contend on it.
 type wallClock struct {
 	_ [64]byte // keeps the fields below off the cache lines of neighbours
-	// offset is wall minus monotonic nanoseconds, as of the anchor: one
-	// word, so a reader never sees half of an anchor.
-	offset atomic.Int64
-	// anchoredAt is the monotonic reading of the anchor. It only decides
-	// when to take a new one.
-	anchoredAt atomic.Int64
+	// cur is the newest anchor: the offset and the monotonic reading it
+	// was taken at, published together, so a reader never pairs one
+	// anchor's offset with another's time.
+	cur atomic.Pointer[clockAnchor]
 	// mono returns monotonic nanoseconds (monoNow when nil: a direct
 	// call); anchor returns the wall time (Unix nanoseconds) and the
 	// monotonic time of one time.Now reading. Tests replace them.
 	mono   func() int64
 	anchor func() (wall, mono int64)
 	_      [64]byte
+}
+
+// clockAnchor is one time.Now reading as wallClock keeps it. It is never
+// changed once published.
+type clockAnchor struct {
+	// offset is wall minus monotonic nanoseconds.
+	offset int64
+	// at is the monotonic reading; it decides when to take a new anchor,
+	// and which of two anchors is newer.
+	at int64
 }
 
 // monoStart is the origin of the monotonic readings.
@@ -74,18 +82,29 @@ func (c *wallClock) nowNs() int64 {
 	}
 	// A negative difference means another reader anchored after m was
 	// read: the offset it stored holds for m too.
-	if m-c.anchoredAt.Load() < int64(reanchorEvery) {
-		return m + c.offset.Load()
+	if a := c.cur.Load(); m-a.at < int64(reanchorEvery) {
+		return m + a.offset
 	}
 	return c.reanchor()
 }
 
-// reanchor takes a new anchor and returns its wall time.
+// reanchor takes a new anchor and returns its wall time. The anchor is
+// published only if no newer one was meanwhile: a reader descheduled
+// between its time.Now and its store must not put back an offset from
+// before a wall-clock step that a later anchor has already seen. It
+// allocates, at most once per reanchorEvery.
 func (c *wallClock) reanchor() int64 {
 	wall, mono := c.anchor()
-	c.offset.Store(wall - mono)
-	c.anchoredAt.Store(mono)
-	return wall
+	next := &clockAnchor{offset: wall - mono, at: mono}
+	for {
+		old := c.cur.Load()
+		if old != nil && old.at >= mono {
+			return wall
+		}
+		if c.cur.CompareAndSwap(old, next) {
+			return wall
+		}
+	}
 }
 
 // now returns the wall time as a time.Time (without monotonic reading).

@@ -177,3 +177,40 @@ func BenchmarkWallClock(b *testing.B) {
 		}
 	})
 }
+
+// TestWallClockStaleAnchorNotReplanted: a reader descheduled between its
+// time.Now and publishing the anchor must not put back an offset from
+// before a wall-clock step that a later anchor has already seen. Before
+// anchors were published as one value, and only when newer, this clock
+// read an hour behind after the stale store.
+func TestWallClockStaleAnchorNotReplanted(t *testing.T) {
+	var mono, wall atomic.Int64
+	mono.Store(int64(5 * time.Second))
+	wall.Store(testNowInternal.UnixNano())
+	var block atomic.Bool
+	entered, release := make(chan struct{}), make(chan struct{})
+	c := newWallClock(mono.Load, func() (int64, int64) {
+		w, m := wall.Load(), mono.Load()
+		if block.CompareAndSwap(true, false) {
+			close(entered)
+			<-release // descheduled between time.Now and the store
+		}
+		return w, m
+	})
+	mono.Add(int64(reanchorEvery))
+	wall.Add(int64(reanchorEvery))
+	block.Store(true)
+	done := make(chan int64)
+	go func() { done <- c.nowNs() }() // anchors with the wall time before the step, then stalls
+	<-entered
+	wall.Add(int64(time.Hour)) // the wall clock is stepped forward an hour
+	mono.Add(int64(100 * time.Microsecond))
+	wall.Add(int64(100 * time.Microsecond))
+	require.Equal(t, wall.Load(), c.nowNs(), "a second reader anchors and sees the step")
+	close(release)
+	<-done
+	mono.Add(int64(100 * time.Microsecond))
+	wall.Add(int64(100 * time.Microsecond))
+	got := c.nowNs()
+	require.Equal(t, wall.Load(), got, "the step, once seen, is unseen again: %v behind", time.Duration(wall.Load()-got))
+}

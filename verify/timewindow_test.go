@@ -106,7 +106,7 @@ func TestTimeWindowMatchesCheckTimes(t *testing.T) {
 										leeway, maxAge, allowNoExp, exp, nbf, iat, now, got, want)
 								}
 								if ns, ok := exactNano(now); ok {
-									clk.offset.Store(ns)
+									clk.cur.Store(&clockAnchor{offset: ns})
 									sc := *s
 									sc.clock = clk
 									want := s.checkTimesAt(time.Unix(0, ns), exp, nbf, iat)
