@@ -10,7 +10,7 @@ import (
 )
 
 // chartSource is the kept full run that results/verify.svg is drawn from.
-const chartSource = "2026-11-28-full.txt"
+const chartSource = "2026-11-28-evening-full.txt"
 
 // chartAlgs are the algorithms the chart shows, one panel each, in order.
 var chartAlgs = []string{"RS256", "PS256", "ES256", "EdDSA", "HS256"}
