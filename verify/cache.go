@@ -41,6 +41,9 @@ type cacheEntry[C any] struct {
 	claims cachedClaims[C]
 	key    *keysource.Key
 	alg    jose.Alg
+	// kid is the token's "kid" ("" when absent): a new key set is asked
+	// for the token's candidate keys as a fresh verification would.
+	kid string
 	// times are the time claims, re-checked on every hit.
 	times timeWindow
 	// facts are the binding and revocation facts, checked on every hit.

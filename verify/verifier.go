@@ -114,9 +114,10 @@ func (v *Verifier[C]) VerifySignature(ctx context.Context, token string) (*Signe
 // Without the cache, every call returns a new *C. With the cache on (see
 // Config.CacheSize), a token is stored the second time it is verified (the
 // first is only noted, so that tokens seen once cost no copy), and is then
-// answered from memory: the key that verified it must still be in the key
-// source and fit the token's algorithm (looked up again only when the
-// source hands out a new key set), and exp, nbf, iat (one clock reading
+// answered from memory: the key source must still offer the key that
+// verified it among the keys a fresh verification would try for its kid
+// and algorithm (looked up again only when the source hands out a new key
+// set; otherwise the token is verified afresh), and exp, nbf, iat (one clock reading
 // against bounds computed when the token was stored, with the same result
 // and error as for a fresh token), Validate, the Validators, the binding
 // and the revocation check are checked again. For a struct claims type, a
@@ -205,6 +206,7 @@ func (v *Verifier[C]) verifyBound(ctx context.Context, token string, b Binding, 
 			claims: newCachedClaims(claims, v.shares),
 			key:    key,
 			alg:    algOf(h),
+			kid:    h.Kid,
 			times:  v.s.window(reg.ExpiresAt.Time, reg.NotBefore.Time, reg.IssuedAt.Time),
 			facts:  f,
 		}, v.s.cacheDeadline(reg.ExpiresAt.Time, reg.IssuedAt.Time), v.s.now())
@@ -224,8 +226,9 @@ func (v *Verifier[C]) fromCache(ctx context.Context, token string, it *cacheItem
 	if err != nil {
 		return nil, wrap(keysError(ctx, err)), true
 	}
-	// The key must still be there, and still fit the token's algorithm
-	// (a republished key may have gained an alg restriction).
+	// The key must still be one a fresh verification would try: still
+	// there, under the token's kid, and still fitting its algorithm (a
+	// republished key may have gained an alg restriction or another kid).
 	if !v.keyStands(it, set) {
 		v.cache.remove(token)
 		return nil, nil, false
