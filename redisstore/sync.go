@@ -222,12 +222,7 @@ func (s *Revocation) repairExpiry(ctx context.Context, entries []revocation.Entr
 		}
 		rest = rest[k:]
 	}
-	at := time.UnixMilli(last)
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.PExpireAt(ctx, s.keys.expiry, at)
-		return nil
-	})
-	return err
+	return s.client.PExpireAt(ctx, s.keys.expiry, time.UnixMilli(last)).Err()
 }
 
 // scan reads the entries hash in batches: field → value, without the
