@@ -251,8 +251,9 @@ func (s *Revocation) scan(ctx context.Context) (map[string]string, error) {
 func (s *Revocation) writeBack(ctx context.Context, remote map[string]string) error {
 	var missing []revocation.Entry
 	for _, e := range s.index.Entries() {
-		if v, ok := remote[encodeField(e)]; ok {
-			r, err := decodeEntry(encodeField(e), v)
+		f := encodeField(e)
+		if v, ok := remote[f]; ok {
+			r, err := decodeEntry(f, v)
 			if err == nil && !r.Expires.Before(e.Expires) && !r.Before.Before(e.Before) {
 				continue
 			}
