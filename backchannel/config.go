@@ -7,6 +7,7 @@ import (
 
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/revocation"
+	"github.com/jwtguard/jwtguard/verify"
 )
 
 // Defaults applied by New to zero fields of Config.
@@ -94,7 +95,6 @@ type Config struct {
 
 // settings is Config after defaults and validation.
 type settings struct {
-	issuer  string
 	store   revocation.Store
 	leeway  time.Duration // effective, >= 0
 	maxAge  time.Duration
@@ -122,7 +122,6 @@ func (c *Config) settings() (*settings, error) {
 		return nil, errors.New("backchannel: Config.StoreTimeout is negative")
 	}
 	s := &settings{
-		issuer:  c.Issuer,
 		store:   c.Store,
 		leeway:  c.Leeway,
 		maxAge:  c.MaxAge,
@@ -133,7 +132,7 @@ func (c *Config) settings() (*settings, error) {
 	}
 	switch {
 	case s.leeway == 0:
-		s.leeway = defaultLeeway
+		s.leeway = verify.DefaultLeeway
 	case s.leeway < 0:
 		s.leeway = 0
 	}

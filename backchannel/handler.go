@@ -18,8 +18,6 @@ import (
 	"github.com/jwtguard/jwtguard/verify"
 )
 
-const defaultLeeway = verify.DefaultLeeway
-
 // FormField is the form field that carries the logout token.
 const FormField = "logout_token"
 

@@ -3,10 +3,13 @@
 // has keys that are not stale, each revocation store is in sync with the
 // shared state) and 503 with a JSON body naming what is not ready.
 //
-//	ready := readiness.New(readiness.Config{Checks: []readiness.Check{
+//	ready, err := readiness.New(readiness.Config{Checks: []readiness.Check{
 //		readiness.KeySource("keycloak", src),
 //		readiness.Revocation("revocations", store),
 //	}})
+//	if err != nil {
+//		return err
+//	}
 //	mux.Handle("/readyz", ready)
 //
 // Liveness is a separate question (is the process able to answer at all?)

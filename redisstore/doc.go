@@ -33,9 +33,11 @@
 // sequence and appends the record to the feed, atomically (an entry
 // already expired by Redis's clock is not written), and returns nil only when
 // Redis has acknowledged it; an unreachable Redis gives an error. A replica
-// loads the whole state on start (one MULTI: the entries, the epoch, the
-// sequence and the feed's last id, so nothing falls between the load and
-// the feed), then reads the feed from that id with a blocking XREAD.
+// loads the whole state on start (one MULTI reads the epoch, the sequence
+// and the feed's last id, then HSCAN reads the entries in batches; an entry
+// written in between is also in the feed after that id, so nothing falls
+// between the load and the feed), then reads the feed from that id with a
+// blocking XREAD.
 //
 // # Why a stream, not pub/sub
 //

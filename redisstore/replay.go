@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -139,10 +138,7 @@ func NewReplay(cfg ReplayConfig) (*Replay, error) {
 	if prefix == "" {
 		prefix = DefaultReplayPrefix
 	}
-	if !strings.Contains(prefix, "{") || !strings.Contains(prefix, "}") {
-		prefix = "{" + prefix + "}"
-	}
-	r.hash = prefix + replayHash
+	r.hash = hashTagged(prefix) + replayHash
 	if r.timeout == 0 {
 		r.timeout = DefaultReplayTimeout
 	}

@@ -79,11 +79,12 @@ type RevocationConfig struct {
 type RevocationHooks struct {
 	// OnFull receives the entry Revoke refused because the store is full.
 	OnFull func(revocation.Entry)
-	// OnRevoke receives each entry Revoke stored in Redis (a new one, or
-	// one that extends an entry held), for metrics: count revocations by
-	// Kind. Entries that reach this replica from the others are not
-	// reported (the store's Status counts every entry in force). Never use
-	// an entry's Value or Issuer as a metric label.
+	// OnRevoke receives each entry Revoke got Redis to accept (a new one,
+	// one that extends an entry held, or one that repeats an entry held),
+	// for metrics: count revocations by Kind. Entries that reach this
+	// replica from the others are not reported (the store's Status counts
+	// every entry in force). Never use an entry's Value or Issuer as a
+	// metric label.
 	OnRevoke func(revocation.Entry)
 	// OnSyncChange is called when the store enters or leaves sync.
 	OnSyncChange func(revocation.Status)

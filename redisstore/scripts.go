@@ -33,10 +33,17 @@ const (
 	reserved   = 2        // fields of the hash that are not entries
 )
 
-func newKeys(prefix string) keys {
+// hashTagged wraps prefix in braces unless it holds a {hash tag} already,
+// so that every key made from it lands in one Cluster slot.
+func hashTagged(prefix string) string {
 	if !strings.Contains(prefix, "{") || !strings.Contains(prefix, "}") {
-		prefix = "{" + prefix + "}"
+		return "{" + prefix + "}"
 	}
+	return prefix
+}
+
+func newKeys(prefix string) keys {
+	prefix = hashTagged(prefix)
 	return keys{
 		entries: prefix + ":entries",
 		expiry:  prefix + ":expiry",

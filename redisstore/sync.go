@@ -222,12 +222,7 @@ func (s *Revocation) repairExpiry(ctx context.Context, entries []revocation.Entr
 		}
 		rest = rest[k:]
 	}
-	at := time.UnixMilli(last)
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.PExpireAt(ctx, s.keys.expiry, at)
-		return nil
-	})
-	return err
+	return s.client.PExpireAt(ctx, s.keys.expiry, time.UnixMilli(last)).Err()
 }
 
 // scan reads the entries hash in batches: field → value, without the
@@ -256,8 +251,9 @@ func (s *Revocation) scan(ctx context.Context) (map[string]string, error) {
 func (s *Revocation) writeBack(ctx context.Context, remote map[string]string) error {
 	var missing []revocation.Entry
 	for _, e := range s.index.Entries() {
-		if v, ok := remote[encodeField(e)]; ok {
-			r, err := decodeEntry(encodeField(e), v)
+		f := encodeField(e)
+		if v, ok := remote[f]; ok {
+			r, err := decodeEntry(f, v)
 			if err == nil && !r.Expires.Before(e.Expires) && !r.Before.Before(e.Before) {
 				continue
 			}

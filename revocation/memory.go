@@ -24,9 +24,9 @@ type MemoryConfig struct {
 	// entry that Revoke refused because the store is full.
 	OnFull func(Entry)
 	// OnRevoke, if set, is called (synchronously, keep it short) with each
-	// entry Revoke stored (a new one, or one that extends an entry held),
-	// for metrics: count revocations by Kind. Never use its Value or
-	// Issuer as a metric label.
+	// entry Revoke accepted (a new one, one that extends an entry held, or
+	// one that repeats an entry held), for metrics: count revocations by
+	// Kind. Never use its Value or Issuer as a metric label.
 	OnRevoke func(Entry)
 	// SweepInterval is how often expired entries and identifiers are
 	// dropped (they stop counting at once; the sweep gives back their
