@@ -130,12 +130,14 @@ type proofClaims struct {
 
 // Check checks the request's DPoP proof (RFC 9449 section 4.3) and returns
 // it. Checks run cheapest first and the signature is checked before any
-// claim is read: one DPoP header, its size, compact JWS shape, strict JSON
-// header, typ, alg, jwk, signature, strict JSON claims, htm, htu, iat, ath,
-// nonce, and last the replay store, so that only proofs that passed every
-// other check are remembered. Every failure is an *Error wrapping one
-// sentinel. Check does not compare the key with an access token's cnf.jkt:
-// the caller does, with Proof.JKT.
+// claim is read: the request's own method and URL (ErrRequest, or ErrHTU
+// for a Host no htu can name), one DPoP header, its size, compact JWS
+// shape, strict JSON header, typ, alg, jwk, signature, strict JSON claims,
+// htm, htu, iat, ath, nonce, and last the replay store (unless
+// Config.DeferReplay leaves that to Use), so that only proofs that passed
+// every other check are remembered. Every failure is an *Error wrapping
+// one sentinel. Check does not compare the key with an access token's
+// cnf.jkt: the caller does, with Proof.JKT.
 func (c *Checker) Check(ctx context.Context, r Request) (*Proof, error) {
 	p, err := c.check(ctx, r)
 	if err != nil {
