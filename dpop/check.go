@@ -15,6 +15,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/jwtguard/jwtguard/claims"
+	"github.com/jwtguard/jwtguard/internal/b64url"
 	"github.com/jwtguard/jwtguard/internal/jose"
 )
 
@@ -127,16 +128,16 @@ type proofClaims struct {
 	Nonce string             `json:"nonce"`
 }
 
-var strictB64 = base64.RawURLEncoding.Strict()
-
 // Check checks the request's DPoP proof (RFC 9449 section 4.3) and returns
 // it. Checks run cheapest first and the signature is checked before any
-// claim is read: one DPoP header, its size, compact JWS shape, strict JSON
-// header, typ, alg, jwk, signature, strict JSON claims, htm, htu, iat, ath,
-// nonce, and last the replay store, so that only proofs that passed every
-// other check are remembered. Every failure is an *Error wrapping one
-// sentinel. Check does not compare the key with an access token's cnf.jkt:
-// the caller does, with Proof.JKT.
+// claim is read: the request's own method and URL (ErrRequest, or ErrHTU
+// for a Host no htu can name), one DPoP header, its size, compact JWS
+// shape, strict JSON header, typ, alg, jwk, signature, strict JSON claims,
+// htm, htu, iat, ath, nonce, and last the replay store (unless
+// Config.DeferReplay leaves that to Use), so that only proofs that passed
+// every other check are remembered. Every failure is an *Error wrapping
+// one sentinel. Check does not compare the key with an access token's
+// cnf.jkt: the caller does, with Proof.JKT.
 func (c *Checker) Check(ctx context.Context, r Request) (*Proof, error) {
 	p, err := c.check(ctx, r)
 	if err != nil {
@@ -300,8 +301,8 @@ func (c *Checker) checkHeader(seg string) (*header, error) {
 }
 
 // splitCompact checks the proof's outer shape: exactly two dots, no line
-// breaks (which the base64 decoder would skip), a non-empty header and
-// signature.
+// breaks (named here; the decoder would refuse them too), a non-empty
+// header and payload.
 func splitCompact(s string) (header, payload, sig, signingInput string, err error) {
 	first := strings.IndexByte(s, '.')
 	if first < 0 {
@@ -327,15 +328,11 @@ func splitCompact(s string) (header, payload, sig, signingInput string, err erro
 
 // decodeSegment appends the strictly decoded base64url segment to dst.
 func decodeSegment(dst []byte, seg string) ([]byte, error) {
-	n := strictB64.DecodedLen(len(seg))
-	if cap(dst)-len(dst) < n {
-		dst = make([]byte, 0, n)
-	}
-	m, err := strictB64.Decode(dst[:n], []byte(seg))
+	b, err := b64url.AppendDecode(dst, seg)
 	if err != nil {
 		return nil, fmt.Errorf("%w: invalid base64url", ErrMalformed)
 	}
-	return dst[:m], nil
+	return b, nil
 }
 
 // checkHTU compares a proof's htu with the request's normalized target.

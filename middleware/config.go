@@ -27,9 +27,10 @@ const (
 // The error decides the response: one matching keysource.ErrUnavailable
 // (verify.ErrKeysUnavailable), revocation.ErrUnavailable
 // (verify.ErrRevocationUnavailable) or a canceled context gives 503, any
-// other 401 invalid_token (a revoked token: error_description "revoked"). The error_description is verify.Reason(err): return a
-// *verify.Error to give a reason of your own, and wrap
-// keysource.ErrUnavailable when the checker itself cannot be reached.
+// other 401 invalid_token (a revoked token: error_description "revoked").
+// The error_description is verify.Reason(err): return a *verify.Error to
+// give a reason of your own, and wrap keysource.ErrUnavailable when the
+// checker itself cannot be reached.
 type Verifier[C any] interface {
 	Verify(ctx context.Context, token string) (*C, error)
 }

@@ -24,8 +24,11 @@ type Middleware[C any] struct {
 // New checks cfg and returns a Middleware. It fails when Verifier is nil,
 // Extractors is empty but not nil, holds a nil extractor or two built-in
 // extractors for the same place, Realm holds a character a quoted string
-// cannot, a StatusByReason status is not 4xx or 5xx, or RetryAfter is
-// negative.
+// cannot, a StatusByReason status is not 4xx or 5xx, RetryAfter is
+// negative, DPoP.Mode is unknown, DPoP.Mode is DPoPRequired with a
+// Verifier that is not a verify.BoundVerifier, DPoP.Checker was built
+// without dpop.Config.DeferReplay, or InsecureClientCertHeader is not a
+// valid header name.
 func New[C any](cfg Config[C]) (*Middleware[C], error) {
 	s, err := cfg.shared()
 	if err != nil {
