@@ -154,8 +154,8 @@ func readString(dec *jsontext.Decoder, name string) (string, error) {
 // readConfirmation reads the value of "cnf": an object whose "jkt" and
 // "x5t#S256" members, when present, are strings. Other members (jwk, kid,
 // ...) are methods this verifier cannot check; a cnf holding only those
-// binds the token to something no request can prove, and checkBinding
-// refuses it.
+// binds the token to something no request can prove, and
+// confirmation.check refuses it.
 func readConfirmation(dec *jsontext.Decoder) (confirmation, error) {
 	c := confirmation{present: true}
 	tok, err := dec.ReadToken()
@@ -204,7 +204,7 @@ func firstNonEmpty(a, b string) string {
 	return b
 }
 
-// check runs the checks that come after the claims, on a fresh
+// checkFacts runs the checks that come after the claims, on a fresh
 // verification and on every cache hit: the sender constraint, then the
 // revocation check.
 func (v *Verifier[C]) checkFacts(f *facts, b Binding) error {
