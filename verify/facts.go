@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -101,8 +102,8 @@ func (v *Verifier[C]) decodeFacts(raw []byte, reg *claims.Registered) (facts, er
 			Issuer:    reg.Issuer,
 			ID:        reg.ID,
 			Subject:   reg.Subject,
-			SessionID: firstNonEmpty(fc.SID, fc.SessionState),
-			ClientID:  firstNonEmpty(fc.AZP, fc.ClientID),
+			SessionID: cmp.Or(fc.SID, fc.SessionState),
+			ClientID:  cmp.Or(fc.AZP, fc.ClientID),
 			IssuedAt:  reg.IssuedAt.Time,
 			ExpiresAt: reg.ExpiresAt.Time,
 		}
@@ -195,13 +196,6 @@ func readConfirmation(dec *jsontext.Decoder) (confirmation, error) {
 		return c, jsonError(err, "claims")
 	}
 	return c, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // checkFacts runs the checks that come after the claims, on a fresh
