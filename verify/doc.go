@@ -12,11 +12,12 @@
 //	c, err := v.Verify(ctx, token)
 //
 // The token's header never chooses trust: "alg" must be in the allow-list
-// and fit the key (its type, and its own "alg", which "EdDSA" and RFC 9864's
-// "Ed25519" both satisfy for an Ed25519 key); "none" is never accepted; "jwk", "jku", "x5u" and "x5c"
-// headers are refused, never followed; "crit" and "b64" are refused; JWE and
-// the JSON serialization are refused with their own errors. Header and
-// claims must be strict JSON (no duplicate member names, valid UTF-8).
+// and fit the key (its type, and its own "alg", which "EdDSA" and RFC
+// 9864's "Ed25519" both satisfy for an Ed25519 key); "none" is never
+// accepted; "jwk", "jku", "x5u" and "x5c" headers are refused, never
+// followed; "crit" and "b64" are refused; JWE and the JSON serialization
+// are refused with their own errors. Header and claims must be strict JSON
+// (no duplicate member names, valid UTF-8).
 // "exp" is required, "iss" and "aud" are checked; each of these can be
 // turned off only by a Config field whose name starts with Insecure.
 //

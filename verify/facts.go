@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -101,8 +102,8 @@ func (v *Verifier[C]) decodeFacts(raw []byte, reg *claims.Registered) (facts, er
 			Issuer:    reg.Issuer,
 			ID:        reg.ID,
 			Subject:   reg.Subject,
-			SessionID: firstNonEmpty(fc.SID, fc.SessionState),
-			ClientID:  firstNonEmpty(fc.AZP, fc.ClientID),
+			SessionID: cmp.Or(fc.SID, fc.SessionState),
+			ClientID:  cmp.Or(fc.AZP, fc.ClientID),
 			IssuedAt:  reg.IssuedAt.Time,
 			ExpiresAt: reg.ExpiresAt.Time,
 		}
@@ -154,8 +155,8 @@ func readString(dec *jsontext.Decoder, name string) (string, error) {
 // readConfirmation reads the value of "cnf": an object whose "jkt" and
 // "x5t#S256" members, when present, are strings. Other members (jwk, kid,
 // ...) are methods this verifier cannot check; a cnf holding only those
-// binds the token to something no request can prove, and checkBinding
-// refuses it.
+// binds the token to something no request can prove, and
+// confirmation.check refuses it.
 func readConfirmation(dec *jsontext.Decoder) (confirmation, error) {
 	c := confirmation{present: true}
 	tok, err := dec.ReadToken()
@@ -197,14 +198,7 @@ func readConfirmation(dec *jsontext.Decoder) (confirmation, error) {
 	return c, nil
 }
 
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-// check runs the checks that come after the claims, on a fresh
+// checkFacts runs the checks that come after the claims, on a fresh
 // verification and on every cache hit: the sender constraint, then the
 // revocation check.
 func (v *Verifier[C]) checkFacts(f *facts, b Binding) error {

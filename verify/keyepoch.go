@@ -11,18 +11,18 @@ import "github.com/jwtguard/jwtguard/keysource"
 // token's kid and algorithm cannot change while the source hands out the
 // same set. A hit therefore checks the key (keyIsCandidate) only when the
 // source's set is not the one that confirmed the entry last; otherwise it
-// compares two numbers. The numbers only grow
-// (each new set gets the next one, installed by compare-and-swap), so one
-// number never stands for two sets.
+// compares two numbers. The numbers only grow (each new set gets the next
+// one, installed by compare-and-swap), so one number never stands for two
+// sets.
 type keyEpoch struct {
 	set *keysource.Set
 	n   uint64 // from 1; an entry's mark of 0 means never confirmed
 }
 
-// keyStands reports whether the key that verified the entry's token is still
-// one set would try for it (see keyIsCandidate). It writes shared memory only when set
-// is new to the Verifier (once per key set) or to the entry (once per
-// entry and set).
+// keyStands reports whether the key that verified the entry's token is
+// still one set would try for it (see keyIsCandidate). It writes shared
+// memory only when set is new to the Verifier (once per key set) or to the
+// entry (once per entry and set).
 func (v *Verifier[C]) keyStands(it *cacheItem[cacheEntry[C]], set *keysource.Set) bool {
 	ep := v.epoch.Load()
 	if ep == nil || ep.set != set {

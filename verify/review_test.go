@@ -2,6 +2,7 @@ package verify_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -40,13 +41,25 @@ func TestReview_CnfCannotHide(t *testing.T) {
 				if cached {
 					size = 0
 				}
-				v := rsaVerifier(t, src, func(c *verify.Config[claims.Map]) { c.CacheSize = size })
+				rec := &recorder{t: t}
+				v := rsaVerifier(t, src, func(c *verify.Config[claims.Map]) { c.CacheSize, c.Observer = size, rec })
 				tok := testkeys.Sign(t, "RS256", testkeys.RSA2048(t), map[string]any{"kid": "rsa1"}, []byte("{"+tt.payload+valid))
+				stored := false
 				if cached {
-					_, _ = v.VerifyBound(context.Background(), tok, verify.Binding{DPoPThumbprint: jktA, CertThumbprint: x5tA})
+					// The cache stores a token at its second
+					// verification; one refused only by its binding is
+					// stored too.
+					var err error
+					for range 2 {
+						_, err = v.VerifyBound(context.Background(), tok, verify.Binding{DPoPThumbprint: jktA, CertThumbprint: x5tA})
+					}
+					stored = err == nil || errors.Is(err, verify.ErrBinding)
 				}
 				_, err := v.Verify(context.Background(), tok)
 				require.Error(t, err, "a token carrying cnf was accepted as a bearer token")
+				if stored {
+					require.True(t, rec.events[len(rec.events)-1].CacheHit, "answered afresh, not from the cache")
+				}
 			})
 		}
 	}

@@ -112,22 +112,32 @@ func (r *Router[C]) Verify(ctx context.Context, token string) (*C, error) {
 			return c, err
 		}
 	}
-	p, err := unverifiedClaims(token, r.maxBytes)
+	v, p, err := r.route(token)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	if !p.hasIss {
-		return nil, wrap(fmt.Errorf("%w: %q", ErrMissingClaim, "iss"))
-	}
-	v, ok := r.routes[p.iss]
-	if !ok {
-		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(p.iss)))
+		return nil, err
 	}
 	c, err := v.Verify(ctx, token)
 	if err == nil && r.cache != nil && r.cache.admit(token) {
 		r.cache.put(token, v, r.deadline(p), r.now())
 	}
 	return c, err
+}
+
+// route returns the route named by the token's unverified "iss", and what
+// was read from the payload.
+func (r *Router[C]) route(token string) (TokenVerifier[C], peeked, error) {
+	p, err := unverifiedClaims(token, r.maxBytes)
+	if err != nil {
+		return nil, p, wrap(err)
+	}
+	if !p.hasIss {
+		return nil, p, wrap(fmt.Errorf("%w: %q", ErrMissingClaim, "iss"))
+	}
+	v, ok := r.routes[p.iss]
+	if !ok {
+		return nil, p, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(p.iss)))
+	}
+	return v, p, nil
 }
 
 // deadline is when a route is sure to refuse the token: exp plus the
@@ -151,13 +161,9 @@ func (r *Router[C]) VerifyBound(ctx context.Context, token string, b Binding) (*
 	if b == (Binding{}) {
 		return r.Verify(ctx, token)
 	}
-	iss, err := UnverifiedIssuer(token, r.maxBytes)
+	v, _, err := r.route(token)
 	if err != nil {
-		return nil, wrap(err)
-	}
-	v, ok := r.routes[iss]
-	if !ok {
-		return nil, wrap(fmt.Errorf("%w: %q is not a configured issuer", ErrIssuer, printable(iss)))
+		return nil, err
 	}
 	if bv, ok := v.(BoundVerifier[C]); ok {
 		return bv.VerifyBound(ctx, token, b)

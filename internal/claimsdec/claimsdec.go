@@ -24,9 +24,6 @@ var (
 	ErrSyntax = errors.New("claimsdec: not strict JSON")
 	// ErrType is returned for a claim of the wrong type or value.
 	ErrType = errors.New("claimsdec: a claim has the wrong type or value")
-
-	errSyntax = ErrSyntax
-	errType   = ErrType
 )
 
 // Decode decodes b into dst when dst is a *claims.Keycloak or a
@@ -128,7 +125,7 @@ func Keycloak(b []byte, k *claims.Keycloak) error {
 		if i < 0 {
 			err = d.extra(k, name)
 		} else if seen&(1<<i) != 0 {
-			return errSyntax
+			return ErrSyntax
 		} else {
 			seen |= 1 << i
 			err = d.keycloak(i, k)
@@ -149,7 +146,7 @@ func Keycloak(b []byte, k *claims.Keycloak) error {
 // extra reads the value of an unknown claim into k.Extra.
 func (d *dec) extra(k *claims.Keycloak, name string) error {
 	if _, dup := k.Extra[name]; dup {
-		return errSyntax
+		return ErrSyntax
 	}
 	v, err := d.anyValue()
 	if k.Extra == nil {
@@ -215,11 +212,11 @@ func Registered(b []byte, r *claims.Registered) error {
 		i := fieldIndex(name, registeredFields)
 		if i < 0 {
 			if !others.add(name) {
-				return errSyntax
+				return ErrSyntax
 			}
 			err = d.skip()
 		} else if seen&(1<<i) != 0 {
-			return errSyntax
+			return ErrSyntax
 		} else {
 			seen |= 1 << i
 			err = d.registered(i, r)
@@ -264,7 +261,7 @@ func (d *dec) top() (more bool, err error) {
 // end checks that nothing but spaces follows the JSON text.
 func (d *dec) end() error {
 	if d.peek() != 0 || d.i != len(d.b) {
-		return errSyntax
+		return ErrSyntax
 	}
 	return nil
 }
@@ -275,7 +272,7 @@ func (d *dec) wrongType() error {
 	if err := d.skip(); err != nil {
 		return err
 	}
-	return errType
+	return ErrType
 }
 
 // wrongKind refuses a value of the wrong kind for a bool, a struct, a map
@@ -283,7 +280,7 @@ func (d *dec) wrongType() error {
 // byte, a scalar once read.
 func (d *dec) wrongKind() error {
 	if c := d.peek(); c == '[' || c == '{' {
-		return errType
+		return ErrType
 	}
 	return d.wrongType()
 }

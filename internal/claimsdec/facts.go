@@ -42,11 +42,11 @@ func DecodeFacts(b []byte, f *Facts, all bool) error {
 		switch {
 		case i < 0:
 			if !others.add(name) {
-				return errSyntax
+				return ErrSyntax
 			}
 			err = d.skip()
 		case seen&(1<<i) != 0:
-			return errSyntax
+			return ErrSyntax
 		case dst != nil:
 			seen |= 1 << i
 			err = d.stringInto(dst)

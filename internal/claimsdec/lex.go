@@ -81,7 +81,7 @@ func (d *dec) peek() byte {
 // expect consumes c, after spaces.
 func (d *dec) expect(c byte) error {
 	if d.peek() != c {
-		return errSyntax
+		return ErrSyntax
 	}
 	d.i++
 	return nil
@@ -104,7 +104,7 @@ func (d *dec) open(o, c byte) (empty bool, err error) {
 // name reads a member name and the colon after it.
 func (d *dec) name() (string, error) {
 	if d.peek() != '"' {
-		return "", errSyntax
+		return "", ErrSyntax
 	}
 	s, err := d.str()
 	if err != nil {
@@ -124,7 +124,7 @@ func (d *dec) next(c byte) (done bool, err error) {
 		d.i++
 		return x == c, nil
 	}
-	return false, errSyntax
+	return false, ErrSyntax
 }
 
 // number reads a number's text (RFC 8259 grammar).
@@ -143,7 +143,7 @@ func (d *dec) number() ([]byte, error) {
 			i++
 		}
 	default:
-		return nil, errSyntax
+		return nil, ErrSyntax
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
@@ -152,7 +152,7 @@ func (d *dec) number() ([]byte, error) {
 			i++
 		}
 		if i == j {
-			return nil, errSyntax
+			return nil, ErrSyntax
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -165,7 +165,7 @@ func (d *dec) number() ([]byte, error) {
 			i++
 		}
 		if i == j {
-			return nil, errSyntax
+			return nil, ErrSyntax
 		}
 	}
 	d.i = i
@@ -175,7 +175,7 @@ func (d *dec) number() ([]byte, error) {
 // literal consumes the literal lit (true, false, null).
 func (d *dec) literal(lit string) error {
 	if len(d.b)-d.i < len(lit) || string(d.b[d.i:d.i+len(lit)]) != lit {
-		return errSyntax
+		return ErrSyntax
 	}
 	d.i += len(lit)
 	return nil
@@ -309,7 +309,7 @@ func (d *dec) skipObject() error {
 			return err
 		}
 		if !seen.add(name) {
-			return errSyntax
+			return ErrSyntax
 		}
 		if err := d.skip(); err != nil {
 			return err
@@ -346,7 +346,7 @@ func (d *dec) anyValue() (any, error) {
 				return m, err
 			}
 			if _, dup := m[name]; dup {
-				return m, errSyntax
+				return m, ErrSyntax
 			}
 			v, err := d.anyValue()
 			m[name] = v
@@ -388,7 +388,7 @@ func (d *dec) anyValue() (any, error) {
 		}
 		f, err := strconv.ParseFloat(unsafe.String(&num[0], len(num)), 64)
 		if err != nil {
-			return nil, errType
+			return nil, ErrType
 		}
 		return f, nil
 	}

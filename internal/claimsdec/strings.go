@@ -76,14 +76,14 @@ func (d *dec) str() (string, error) {
 		i = stop(b, i, hi)
 		if i >= len(b) {
 			d.i = i
-			return "", errSyntax
+			return "", ErrSyntax
 		}
 		switch c := b[i]; {
 		case c == '"':
 			s := b[start:i]
 			d.i = i + 1
 			if hi == 0 && !utf8.Valid(s) {
-				return "", errSyntax
+				return "", ErrSyntax
 			}
 			if len(s) == 0 {
 				return "", nil
@@ -94,7 +94,7 @@ func (d *dec) str() (string, error) {
 			return d.escaped(start)
 		case c < 0x20:
 			d.i = i
-			return "", errSyntax
+			return "", ErrSyntax
 		default: // 0x80 or more: check the whole string's UTF-8 at its end
 			hi = 0
 			i++
@@ -108,7 +108,7 @@ func (d *dec) escaped(start int) (string, error) {
 	out := make([]byte, 0, d.i-start+16)
 	plain := d.b[start:d.i]
 	if !utf8.Valid(plain) {
-		return "", errSyntax
+		return "", ErrSyntax
 	}
 	out = append(out, plain...)
 	for d.i < len(d.b) {
@@ -118,10 +118,10 @@ func (d *dec) escaped(start int) (string, error) {
 			d.i++
 			return string(out), nil
 		case c < 0x20:
-			return "", errSyntax
+			return "", ErrSyntax
 		case c == '\\':
 			if d.i+1 >= len(d.b) {
-				return "", errSyntax
+				return "", ErrSyntax
 			}
 			e := d.b[d.i+1]
 			d.i += 2
@@ -141,27 +141,27 @@ func (d *dec) escaped(start int) (string, error) {
 			case 'u':
 				r, ok := d.hex4()
 				if !ok {
-					return "", errSyntax
+					return "", ErrSyntax
 				}
 				if utf16.IsSurrogate(r) {
 					// Only a high surrogate followed by an escaped low one
 					// makes a character; anything else is invalid UTF-8.
 					if r >= 0xdc00 || d.i+1 >= len(d.b) || d.b[d.i] != '\\' || d.b[d.i+1] != 'u' {
-						return "", errSyntax
+						return "", ErrSyntax
 					}
 					d.i += 2
 					lo, ok := d.hex4()
 					if !ok {
-						return "", errSyntax
+						return "", ErrSyntax
 					}
 					r = utf16.DecodeRune(r, lo)
 					if r == utf8.RuneError {
-						return "", errSyntax
+						return "", ErrSyntax
 					}
 				}
 				out = utf8.AppendRune(out, r)
 			default:
-				return "", errSyntax
+				return "", ErrSyntax
 			}
 		default:
 			// Copy the plain run up to the next quote, backslash or
@@ -171,13 +171,13 @@ func (d *dec) escaped(start int) (string, error) {
 				j++
 			}
 			if !utf8.Valid(d.b[d.i:j]) {
-				return "", errSyntax
+				return "", ErrSyntax
 			}
 			out = append(out, d.b[d.i:j]...)
 			d.i = j
 		}
 	}
-	return "", errSyntax
+	return "", ErrSyntax
 }
 
 func (d *dec) hex4() (rune, bool) {

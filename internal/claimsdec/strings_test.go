@@ -19,19 +19,19 @@ func refStr(d *dec) (string, error) {
 			s := d.b[start:d.i]
 			d.i++
 			if !ascii && !utf8.Valid(s) {
-				return "", errSyntax
+				return "", ErrSyntax
 			}
 			return string(s), nil
 		case c == '\\':
 			return d.escaped(start)
 		case c < 0x20:
-			return "", errSyntax
+			return "", ErrSyntax
 		case c >= 0x80:
 			ascii = false
 		}
 		d.i++
 	}
-	return "", errSyntax
+	return "", ErrSyntax
 }
 
 // TestStr compares str with refStr on strings built from plain bytes and

@@ -56,7 +56,7 @@ func (d *dec) method(unmarshal func([]byte) error) error {
 		return err
 	}
 	if unmarshal(v) != nil {
-		return errType
+		return ErrType
 	}
 	return nil
 }
@@ -92,7 +92,7 @@ func (d *dec) audience(dst *claims.Audience) error {
 
 // stringsOnly pushes the strings of the array that is next to the list
 // that starts at *start, empty ones only if dropEmpty is false. An
-// element of another kind (null too) makes it return errType, but only
+// element of another kind (null too) makes it return ErrType, but only
 // once the whole array has been read: a syntax error in it comes first.
 func (d *dec) stringsOnly(start *int, dropEmpty bool) error {
 	empty, err := d.open('[', ']')
@@ -124,7 +124,7 @@ func (d *dec) stringsOnly(start *int, dropEmpty bool) error {
 		}
 	}
 	if wrong {
-		return errType
+		return ErrType
 	}
 	return nil
 }
@@ -255,7 +255,7 @@ func (d *dec) roles(dst *claims.Roles) error {
 			return err
 		}
 		if !seen.add(name) {
-			return errSyntax
+			return ErrSyntax
 		}
 		if name == "roles" {
 			err = d.strings(&dst.Roles)
@@ -293,7 +293,7 @@ func (d *dec) rolesMap(dst *map[string]claims.Roles) error {
 			return err
 		}
 		if _, dup := m[name]; dup {
-			return errSyntax
+			return ErrSyntax
 		}
 		var r claims.Roles
 		err = d.roles(&r)
