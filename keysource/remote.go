@@ -94,7 +94,8 @@ type flight struct {
 const (
 	maxAbsentKIDs = 1024
 	maxKIDBytes   = 256
-	// maxHookKIDBytes bounds the kid given to the UnknownKID hook and logs.
+	// maxHookKIDBytes bounds a kid given to the UnknownKID hook or written
+	// to a log.
 	maxHookKIDBytes = 64
 )
 

@@ -203,16 +203,13 @@ func (r *Remote) report(rep cycleReport) {
 // an 11 KB Info line.
 const maxLoggedKids = 5
 
-// maxLoggedKidLen is how many bytes of one kid a "keys changed" line shows.
-const maxLoggedKidLen = 64
-
 // loggedKids names at most maxLoggedKids of keys for the "keys changed"
-// line, each cut to maxLoggedKidLen bytes (kids come from the issuer's
-// document, whose size alone is capped).
+// line, each cut to maxHookKIDBytes bytes like every kid the source logs
+// (kids come from the issuer's document, whose size alone is capped).
 func loggedKids(keys []*Key) []string {
 	names := keyNames(keys[:min(len(keys), maxLoggedKids)])
 	for i, n := range names {
-		names[i] = truncate(n, maxLoggedKidLen)
+		names[i] = truncate(n, maxHookKIDBytes)
 	}
 	return names
 }

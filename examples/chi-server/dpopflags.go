@@ -37,7 +37,7 @@ func (f dpopModeFlag) Set(s string) error {
 }
 
 func (c *dpopFlags) addDPoPFlags(fs *flag.FlagSet) {
-	fs.Var(dpopModeFlag{&c.dpopMode}, "dpop", "DPoP-bound tokens (RFC 9449): `off`, allowed (Authorization: DPoP with a proof, next to Bearer; a bound token must come with its proof) or required (every token must be DPoP-bound)")
+	fs.Var(dpopModeFlag{&c.dpopMode}, "dpop", "DPoP-bound tokens (RFC 9449), one `mode`: off, allowed (the default: Authorization: DPoP with a proof, next to Bearer; a bound token must come with its proof) or required (every token must be DPoP-bound)")
 	fs.StringVar(&c.publicURL, "public-url", "", "the external base `URL` clients use to reach the API (e.g. https://api.example.com, the load balancer's): DPoP proofs must name it in htu, whatever the Host header says; every replica behind one balancer gets the same. Default: the request's own scheme and Host header (trusts Host)")
 	fs.BoolVar(&c.dpopNonce, "dpop-nonce", false, "require a server nonce in DPoP proofs (RFC 9449 section 8; answered with use_dpop_nonce and a DPoP-Nonce header)")
 	fs.StringVar(&c.dpopNonceSecret, "dpop-nonce-secret-file", "", "the nonce secret (at least 32 bytes) in this `FILE`; replicas must share it to accept each other's nonces. Default: random per process")

@@ -290,3 +290,25 @@ func TestReadyzRevocations(t *testing.T) {
 	assert.Equal(t, 1.0, sample(t, m, `jwtguard_revocation_entries{store="revocations"}`))
 	assert.Equal(t, 1.0, sample(t, m, `jwtguard_revocations_total{kind="session",result="stored",store="revocations"}`))
 }
+
+// TestRedisURLErrorHidesPassword: a -redis URL that does not parse is named
+// in the error with its password redacted, since the error goes to stderr
+// and from there to the service's logs.
+func TestRedisURLErrorHidesPassword(t *testing.T) {
+	tests := []struct {
+		name string
+		url  string
+	}{
+		{name: "bad db", url: "redis://user:s3cret@127.0.0.1:6379/x"},
+		{name: "bad port", url: "redis://:s3cret@127.0.0.1:63x9/0"},
+		{name: "another scheme", url: "http://user:s3cret@127.0.0.1:6379"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseFlags([]string{"-redis", tt.url}, io.Discard)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "-redis ")
+			assert.NotContains(t, err.Error(), "s3cret")
+		})
+	}
+}
