@@ -14,6 +14,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/redisstore"
 	"github.com/jwtguard/jwtguard/revocation"
 )
@@ -102,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	opts, err := redis.ParseURL(o.redisURL)
 	if err != nil {
-		fmt.Fprintf(stderr, "jwtrevoke: -redis: %v\n", err)
+		fmt.Fprintln(stderr, "jwtrevoke:", cliflag.URLError("redis", o.redisURL, err))
 		return exitUsage
 	}
 	client := redis.NewClient(opts)

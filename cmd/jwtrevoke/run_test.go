@@ -182,7 +182,7 @@ func TestUsageErrors(t *testing.T) {
 		{name: "no command", want: "a command is required"},
 		{name: "unknown command", args: []string{"revoke"}, want: `unknown command "revoke"`},
 		{name: "no redis", args: []string{"session", "-iss", iss, "-sid", "s"}, want: "-redis URL is required"},
-		{name: "bad redis URL", args: []string{"session", "-redis", "http://x", "-iss", iss, "-sid", "s"}, want: "-redis: "},
+		{name: "bad redis URL", args: []string{"session", "-redis", "http://x", "-iss", iss, "-sid", "s"}, want: `-redis "http://x": redis: invalid URL scheme`},
 		{name: "session without iss", args: []string{"session", "-redis", url, "-sid", "s"}, want: "session needs -iss"},
 		{name: "session without sid", args: []string{"session", "-redis", url, "-iss", iss}, want: "session needs -sid"},
 		{name: "subject without sub", args: []string{"subject", "-redis", url, "-iss", iss}, want: "subject needs -sub"},
@@ -234,4 +234,23 @@ func TestHelp(t *testing.T) {
 	code, _, errs = jwtrevoke(t, "", "subject", "-h")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, errs, "-before")
+}
+
+// TestRedisURLErrorHidesPassword: a -redis URL that does not parse is named
+// in the error with its password redacted: stderr ends up in logs.
+func TestRedisURLErrorHidesPassword(t *testing.T) {
+	t.Setenv(redisEnv, "")
+	for _, url := range []string{
+		"redis://user:s3cret@127.0.0.1:6379/x",
+		"redis://:s3cret@127.0.0.1:63x9/0",
+		"http://user:s3cret@127.0.0.1:6379",
+	} {
+		t.Run(url, func(t *testing.T) {
+			code, out, errs := jwtrevoke(t, "", "session", "-redis", url, "-iss", iss, "-sid", "s")
+			assert.Equal(t, exitUsage, code)
+			assert.Empty(t, out)
+			assert.Contains(t, errs, "-redis ")
+			assert.NotContains(t, errs, "s3cret")
+		})
+	}
 }

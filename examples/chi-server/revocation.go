@@ -7,13 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/jwtguard/jwtguard/backchannel"
+	"github.com/jwtguard/jwtguard/internal/cliflag"
 	"github.com/jwtguard/jwtguard/keysource"
 	"github.com/jwtguard/jwtguard/readiness"
 	"github.com/jwtguard/jwtguard/redisstore"
@@ -74,13 +73,8 @@ func (c *config) checkRevocation() error {
 	if c.redisURL != "" {
 		opts, err := redis.ParseURL(c.redisURL)
 		if err != nil {
-			// The error goes to stderr and the logs: never the password,
-			// neither in the URL shown nor in url.Parse's own message.
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return fmt.Errorf("-redis %q: %w", redactURL(c.redisURL), err)
+			// The error goes to stderr and the logs: never the password.
+			return cliflag.URLError("redis", c.redisURL, err)
 		}
 		c.redisOpts = opts
 	}
@@ -94,28 +88,6 @@ func (c *config) checkRevocation() error {
 		return errors.New("-logout-aud needs one issuer (-oidc, or one -iss) whose logout tokens to accept")
 	}
 	return nil
-}
-
-// redactURL returns s with the password of its user information replaced
-// by "xxxxx", or, for a URL that does not parse, with all of its user
-// information replaced.
-func redactURL(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Opaque == "" {
-		return u.Redacted()
-	}
-	scheme, rest, ok := strings.Cut(s, "://")
-	authority, path, hasPath := strings.Cut(rest, "/")
-	if i := strings.LastIndex(authority, "@"); ok && i >= 0 {
-		s = scheme + "://xxxxx" + authority[i:]
-		if hasPath {
-			s += "/" + path
-		}
-		return s
-	}
-	if strings.Contains(s, "@") {
-		return "(hidden: it holds credentials)"
-	}
-	return s
 }
 
 // logoutClient is the client id of the logout tokens the API accepts: "" when
