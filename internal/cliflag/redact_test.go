@@ -23,8 +23,11 @@ func TestRedactURL(t *testing.T) {
 }
 
 func TestURLErrorLeavesOutTheURL(t *testing.T) {
-	raw := "redis://:s3cret@127.0.0.1:63x9/0"
+	raw := []string{"redis://:s3cret@127.0.0.1:63x9/0"}[0] // a bad port: url.Parse fails
 	_, perr := url.Parse(raw)
+	if perr == nil {
+		t.Fatal("the URL parsed")
+	}
 	err := URLError("redis", raw, perr)
 	assert.NotContains(t, err.Error(), "s3cret")
 	assert.Contains(t, err.Error(), `-redis "redis://xxxxx@127.0.0.1:63x9/0": `)
