@@ -1,6 +1,7 @@
 package remotecheck
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 
@@ -40,18 +41,11 @@ func revocationToken(raw []byte) (*revocation.Token, error) {
 		Issuer:    rc.Issuer,
 		ID:        rc.ID,
 		Subject:   rc.Subject,
-		SessionID: firstNonEmpty(rc.SessionID, rc.SessionState),
-		ClientID:  firstNonEmpty(rc.AuthParty, rc.ClientID),
+		SessionID: cmp.Or(rc.SessionID, rc.SessionState),
+		ClientID:  cmp.Or(rc.AuthParty, rc.ClientID),
 		IssuedAt:  rc.IssuedAt.Time,
 		ExpiresAt: rc.ExpiresAt.Time,
 	}, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // checkRevocation asks Options.Revocation about a positive answer's token.
